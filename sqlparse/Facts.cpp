@@ -1,0 +1,351 @@
+// Statement facts from libpg_query's parse tree.
+#include "PgTree.h"
+#include "sqlrace/sqlparse.h"
+
+#include <algorithm>
+#include <mutex>
+#include <unordered_map>
+
+namespace sqlrace::sql {
+using namespace tree;
+
+bool Facts::hasAggregate(std::string_view fn) const { return findAggregate(fn) != nullptr; }
+const Aggregate *Facts::findAggregate(std::string_view fn) const {
+  for (const Aggregate &a : aggregates)
+    if (a.function == fn) return &a;
+  return nullptr;
+}
+bool Facts::reads(std::string_view table) const {
+  return std::find(tablesRead.begin(), tablesRead.end(), table) != tablesRead.end();
+}
+
+const char *toString(StmtKind k) {
+  switch (k) {
+  case StmtKind::Select: return "select";
+  case StmtKind::Insert: return "insert";
+  case StmtKind::Update: return "update";
+  case StmtKind::Delete: return "delete";
+  case StmtKind::Lock: return "lock";
+  case StmtKind::Transaction: return "transaction";
+  case StmtKind::Set: return "set";
+  case StmtKind::Other: return "other";
+  }
+  return "other";
+}
+
+namespace {
+
+std::string lower(std::string s) {
+  for (char &c : s) c = (char)std::tolower((unsigned char)c);
+  return s;
+}
+
+void addUnique(std::vector<std::string> &v, const std::string &s) {
+  if (!s.empty() && std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
+}
+
+bool isAggregateName(const std::string &n) {
+  return n == "max" || n == "min" || n == "count" || n == "sum";
+}
+
+bool containsAggregate(const PgQuery__Node *n) {
+  bool found = false;
+  walk(n, [&](const ProtobufCMessage *m) {
+    if (auto *f = as<PgQuery__FuncCall>(m, pg_query__func_call__descriptor))
+      if (isAggregateName(funcName(f))) found = true;
+  });
+  return found;
+}
+
+bool isIntConst(const PgQuery__Node *n) {
+  return n && n->node_case == PG_QUERY__NODE__NODE_A_CONST && n->a_const &&
+         n->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL;
+}
+
+std::string opName(const PgQuery__AExpr *e) {
+  return e->n_name ? str(e->name[e->n_name - 1]) : std::string();
+}
+
+// Reads the whole statement once for the facts that can appear anywhere.
+void scanCommon(const PgQuery__Node *stmt, Facts &f, const PgQuery__RangeVar *skipTarget) {
+  walk(stmt, [&](const ProtobufCMessage *m) {
+    if (auto *rv = as<PgQuery__RangeVar>(m, pg_query__range_var__descriptor)) {
+      if (rv != skipTarget && rv->relname) addUnique(f.tablesRead, rv->relname);
+    } else if (auto *fc = as<PgQuery__FuncCall>(m, pg_query__func_call__descriptor)) {
+      std::string n = funcName(fc);
+      if (isAggregateName(n)) {
+        Aggregate a;
+        a.function = n;
+        if (fc->agg_star) a.column = "*";
+        else if (fc->n_args == 1 && fc->args[0]->node_case == PG_QUERY__NODE__NODE_COLUMN_REF)
+          a.column = lastField(fc->args[0]->column_ref);
+        f.aggregates.push_back(a);
+      } else if (n.rfind("pg_", 0) == 0 && n.find("advisory") != std::string::npos &&
+                 n.find("unlock") == std::string::npos) {
+        bool xact = n.find("xact") != std::string::npos;
+        bool shared = n.find("shared") != std::string::npos;
+        bool tryLock = n.find("try") != std::string::npos;
+        f.advisory = tryLock ? (xact ? Advisory::TryXact : Advisory::TrySession)
+                     : shared ? (xact ? Advisory::XactShared : Advisory::SessionShared)
+                              : (xact ? Advisory::Xact : Advisory::Session);
+      }
+    } else if (auto *ae = as<PgQuery__AExpr>(m, pg_query__a__expr__descriptor)) {
+      if (ae->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP && opName(ae) == "+") {
+        bool l = containsAggregate(ae->lexpr), r = containsAggregate(ae->rexpr);
+        if ((l && isIntConst(ae->rexpr)) || (r && isIntConst(ae->lexpr))) f.plusOneSeen = true;
+      }
+    } else if (auto *sl = as<PgQuery__SubLink>(m, pg_query__sub_link__descriptor)) {
+      if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK) f.exists = true;
+    } else if (auto *be = as<PgQuery__BoolExpr>(m, pg_query__bool_expr__descriptor)) {
+      if (be->boolop == PG_QUERY__BOOL_EXPR_TYPE__NOT_EXPR && be->n_args == 1 &&
+          be->args[0]->node_case == PG_QUERY__NODE__NODE_SUB_LINK &&
+          be->args[0]->sub_link->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK)
+        f.notExists = true;
+    } else if (auto *lc = as<PgQuery__LockingClause>(m, pg_query__locking_clause__descriptor)) {
+      RowLock r = RowLock::None;
+      switch (lc->strength) {
+      case PG_QUERY__LOCK_CLAUSE_STRENGTH__LCS_FORKEYSHARE: r = RowLock::KeyShare; break;
+      case PG_QUERY__LOCK_CLAUSE_STRENGTH__LCS_FORSHARE: r = RowLock::Share; break;
+      case PG_QUERY__LOCK_CLAUSE_STRENGTH__LCS_FORNOKEYUPDATE: r = RowLock::NoKeyUpdate; break;
+      case PG_QUERY__LOCK_CLAUSE_STRENGTH__LCS_FORUPDATE: r = RowLock::Update; break;
+      default: break;
+      }
+      if (r > f.rowLock) f.rowLock = r;
+    }
+  });
+  if (f.plusOneSeen)
+    for (Aggregate &a : f.aggregates) a.plusOne = true;
+}
+
+int paramNumber(const PgQuery__Node *n) {
+  while (n && n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST && n->type_cast) n = n->type_cast->arg;
+  if (n && n->node_case == PG_QUERY__NODE__NODE_PARAM_REF) return n->param_ref->number;
+  return 0;
+}
+
+// Equality comparisons at the top level of a WHERE clause (through AND).
+void collectKeys(const PgQuery__Node *w, Facts &f) {
+  if (!w) return;
+  if (w->node_case == PG_QUERY__NODE__NODE_BOOL_EXPR &&
+      w->bool_expr->boolop == PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR) {
+    for (size_t i = 0; i < w->bool_expr->n_args; ++i) collectKeys(w->bool_expr->args[i], f);
+    return;
+  }
+  if (w->node_case != PG_QUERY__NODE__NODE_A_EXPR) return;
+  const PgQuery__AExpr *e = w->a_expr;
+  if (e->kind != PG_QUERY__A__EXPR__KIND__AEXPR_OP || opName(e) != "=") return;
+  const PgQuery__Node *col = e->lexpr, *other = e->rexpr;
+  if (!col || col->node_case != PG_QUERY__NODE__NODE_COLUMN_REF) std::swap(col, other);
+  if (!col || col->node_case != PG_QUERY__NODE__NODE_COLUMN_REF) return;
+  if (other && other->node_case == PG_QUERY__NODE__NODE_COLUMN_REF) return;  // join condition
+  std::string c = lastField(col->column_ref);
+  if (c.empty() || std::find(f.keyColumns.begin(), f.keyColumns.end(), c) != f.keyColumns.end()) return;
+  f.keyColumns.push_back(c);
+  f.keyParams.push_back(paramNumber(other));
+}
+
+// Keys of a SELECT: its own WHERE, or the WHERE of an EXISTS subquery when it has none.
+void selectKeys(const PgQuery__SelectStmt *s, Facts &f) {
+  if (!s) return;
+  if (s->larg) selectKeys(s->larg, f);
+  collectKeys(s->where_clause, f);
+  if (!f.keyColumns.empty()) return;
+  for (size_t i = 0; i < s->n_target_list; ++i)
+    walk(s->target_list[i], [&](const ProtobufCMessage *m) {
+      if (auto *sl = as<PgQuery__SubLink>(m, pg_query__sub_link__descriptor))
+        if (f.keyColumns.empty() && sl->subselect &&
+            sl->subselect->node_case == PG_QUERY__NODE__NODE_SELECT_STMT)
+          collectKeys(sl->subselect->select_stmt->where_clause, f);
+    });
+}
+
+Isolation isolationFrom(const std::string &level) {
+  std::string l = lower(level);
+  if (l == "serializable") return Isolation::Serializable;
+  if (l == "repeatable read") return Isolation::RepeatableRead;
+  if (l == "read committed") return Isolation::ReadCommitted;
+  if (l == "read uncommitted") return Isolation::ReadUncommitted;
+  return Isolation::Default;
+}
+
+std::string constString(const PgQuery__Node *n) {
+  if (n && n->node_case == PG_QUERY__NODE__NODE_A_CONST && n->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL)
+    return n->a_const->sval->sval;
+  return {};
+}
+
+Isolation isolationFromOptions(PgQuery__Node **opts, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (opts[i]->node_case != PG_QUERY__NODE__NODE_DEF_ELEM) continue;
+    const PgQuery__DefElem *d = opts[i]->def_elem;
+    if (d->defname && std::string(d->defname) == "transaction_isolation")
+      return isolationFrom(constString(d->arg));
+  }
+  return Isolation::Default;
+}
+
+Facts factsFor(const PgQuery__Node *stmt) {
+  Facts f;
+  switch (stmt->node_case) {
+  case PG_QUERY__NODE__NODE_SELECT_STMT:
+    f.kind = StmtKind::Select;
+    scanCommon(stmt, f, nullptr);
+    selectKeys(stmt->select_stmt, f);
+    break;
+  case PG_QUERY__NODE__NODE_INSERT_STMT: {
+    const PgQuery__InsertStmt *s = stmt->insert_stmt;
+    f.kind = StmtKind::Insert;
+    if (s->relation && s->relation->relname) f.targetTable = s->relation->relname;
+    scanCommon(stmt, f, s->relation);
+    for (size_t i = 0; i < s->n_cols; ++i)
+      if (s->cols[i]->node_case == PG_QUERY__NODE__NODE_RES_TARGET)
+        f.insertColumns.push_back(s->cols[i]->res_target->name ? s->cols[i]->res_target->name : "");
+    f.insertParams.assign(f.insertColumns.size(), 0);
+    if (s->select_stmt && s->select_stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT) {
+      const PgQuery__SelectStmt *sel = s->select_stmt->select_stmt;
+      if (sel->n_values_lists == 1 && sel->values_lists[0]->node_case == PG_QUERY__NODE__NODE_LIST) {
+        const PgQuery__List *row = sel->values_lists[0]->list;
+        for (size_t i = 0; i < row->n_items && i < f.insertParams.size(); ++i)
+          f.insertParams[i] = paramNumber(row->items[i]);
+      } else if (sel->n_values_lists == 0) {
+        f.insertFromSelect = true;
+        for (size_t i = 0; i < sel->n_target_list && i < f.insertParams.size(); ++i)
+          if (sel->target_list[i]->node_case == PG_QUERY__NODE__NODE_RES_TARGET)
+            f.insertParams[i] = paramNumber(sel->target_list[i]->res_target->val);
+        selectKeys(sel, f);
+      }
+    }
+    if (const PgQuery__OnConflictClause *oc = s->on_conflict_clause) {
+      f.conflict = oc->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE ? Conflict::DoUpdate
+                                                                                : Conflict::DoNothing;
+      if (oc->infer)
+        for (size_t i = 0; i < oc->infer->n_index_elems; ++i)
+          if (oc->infer->index_elems[i]->node_case == PG_QUERY__NODE__NODE_INDEX_ELEM &&
+              oc->infer->index_elems[i]->index_elem->name)
+            f.conflictColumns.push_back(oc->infer->index_elems[i]->index_elem->name);
+    }
+    f.returning = s->n_returning_list > 0;
+    break;
+  }
+  case PG_QUERY__NODE__NODE_UPDATE_STMT: {
+    const PgQuery__UpdateStmt *s = stmt->update_stmt;
+    f.kind = StmtKind::Update;
+    if (s->relation && s->relation->relname) f.targetTable = s->relation->relname;
+    scanCommon(stmt, f, s->relation);
+    for (size_t i = 0; i < s->n_target_list; ++i) {
+      if (s->target_list[i]->node_case != PG_QUERY__NODE__NODE_RES_TARGET) continue;
+      const PgQuery__ResTarget *rt = s->target_list[i]->res_target;
+      std::string col = rt->name ? rt->name : "";
+      bool self = false;
+      walk(rt->val, [&](const ProtobufCMessage *m) {
+        if (auto *c = as<PgQuery__ColumnRef>(m, pg_query__column_ref__descriptor))
+          if (lastField(c) == col) self = true;
+      });
+      f.setColumns.push_back(col);
+      f.setSelfRelative.push_back(self);
+    }
+    collectKeys(s->where_clause, f);
+    f.returning = s->n_returning_list > 0;
+    break;
+  }
+  case PG_QUERY__NODE__NODE_DELETE_STMT: {
+    const PgQuery__DeleteStmt *s = stmt->delete_stmt;
+    f.kind = StmtKind::Delete;
+    if (s->relation && s->relation->relname) f.targetTable = s->relation->relname;
+    scanCommon(stmt, f, s->relation);
+    collectKeys(s->where_clause, f);
+    f.returning = s->n_returning_list > 0;
+    break;
+  }
+  case PG_QUERY__NODE__NODE_LOCK_STMT: {
+    const PgQuery__LockStmt *s = stmt->lock_stmt;
+    f.kind = StmtKind::Lock;
+    for (size_t i = 0; i < s->n_relations; ++i)
+      if (s->relations[i]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR && s->relations[i]->range_var->relname)
+        f.lockTables.push_back(s->relations[i]->range_var->relname);
+    f.lockMode = s->mode;
+    break;
+  }
+  case PG_QUERY__NODE__NODE_TRANSACTION_STMT: {
+    const PgQuery__TransactionStmt *s = stmt->transaction_stmt;
+    f.kind = StmtKind::Transaction;
+    switch (s->kind) {
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN:
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START: f.txn = TxnKind::Begin; break;
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT: f.txn = TxnKind::Commit; break;
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK: f.txn = TxnKind::Rollback; break;
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT: f.txn = TxnKind::Savepoint; break;
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE: f.txn = TxnKind::Release; break;
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO: f.txn = TxnKind::RollbackTo; break;
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_PREPARE: f.txn = TxnKind::Prepare; break;
+    default: f.txn = TxnKind::Other; break;
+    }
+    f.isolation = isolationFromOptions(s->options, s->n_options);
+    break;
+  }
+  case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT: {
+    const PgQuery__VariableSetStmt *s = stmt->variable_set_stmt;
+    f.kind = StmtKind::Set;
+    f.setName = s->name ? lower(s->name) : "";
+    if (f.setName == "transaction" || f.setName == "session characteristics") {
+      f.isolation = isolationFromOptions(s->args, s->n_args);
+      f.sessionIsolation = f.setName != "transaction";
+    } else if (f.setName == "transaction_isolation" || f.setName == "default_transaction_isolation") {
+      if (s->n_args == 1) f.isolation = isolationFrom(constString(s->args[0]));
+      f.sessionIsolation = f.setName == "default_transaction_isolation";
+    }
+    break;
+  }
+  default:
+    f.kind = StmtKind::Other;
+    scanCommon(stmt, f, nullptr);
+    break;
+  }
+  return f;
+}
+
+std::shared_ptr<const ParsedSql> analyzeUncached(std::string_view sql) {
+  auto out = std::make_shared<ParsedSql>();
+  Normalized norm = normalize(sql);
+  out->normalized = norm.text;
+  out->paramCount = norm.paramCount;
+  out->namedParams = norm.namedParams;
+  ParseTree t = parse(norm.text);
+  if (!t) {
+    out->ok = false;
+    out->error = t.error;
+    if (t.errorCursor >= 0 && (size_t)t.errorCursor < norm.toOriginal.size())
+      out->errorOffset = (int)norm.toOriginal[t.errorCursor];
+    return out;
+  }
+  out->ok = true;
+  for (size_t i = 0; i < t.root->n_stmts; ++i) {
+    const PgQuery__RawStmt *raw = t.root->stmts[i];
+    if (!raw->stmt) continue;
+    Facts f = factsFor(raw->stmt);
+    if (i < norm.insertOr.size() && f.kind == StmtKind::Insert && norm.insertOr[i] != Conflict::None &&
+        f.conflict == Conflict::None)
+      f.conflict = norm.insertOr[i];
+    if (i < norm.begins.size() && f.kind == StmtKind::Transaction) f.sqliteBegin = norm.begins[i];
+    out->statements.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::shared_ptr<const ParsedSql> analyzeSql(std::string_view sql) {
+  static std::mutex mu;
+  static std::unordered_map<std::string, std::shared_ptr<const ParsedSql>> memo;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = memo.find(std::string(sql));
+    if (it != memo.end()) return it->second;
+  }
+  auto r = analyzeUncached(sql);
+  std::lock_guard<std::mutex> lock(mu);
+  memo.emplace(std::string(sql), r);
+  return r;
+}
+
+}  // namespace sqlrace::sql

@@ -1,0 +1,148 @@
+#include "PgTree.h"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace sqlrace::sql::tree {
+
+ParseTree::~ParseTree() {
+  if (root) pg_query__parse_result__free_unpacked(root, nullptr);
+}
+
+ParseTree parse(const std::string &text) {
+  ParseTree t;
+  PgQueryProtobufParseResult r = pg_query_parse_protobuf(text.c_str());
+  if (r.error) {
+    t.error = r.error->message ? r.error->message : "syntax error";
+    t.errorCursor = r.error->cursorpos > 0 ? r.error->cursorpos - 1 : -1;
+  } else {
+    t.root = pg_query__parse_result__unpack(nullptr, r.parse_tree.len,
+                                            reinterpret_cast<const uint8_t *>(r.parse_tree.data));
+    if (!t.root) t.error = "could not read the parse tree";
+  }
+  pg_query_free_protobuf_parse_result(r);
+  return t;
+}
+
+bool deparse(PgQuery__ParseResult *root, std::string &out, std::string &err) {
+  size_t len = pg_query__parse_result__get_packed_size(root);
+  std::string buf(len, '\0');
+  pg_query__parse_result__pack(root, reinterpret_cast<uint8_t *>(buf.data()));
+  PgQueryProtobuf pb{len, buf.data()};
+  PgQueryDeparseResult d = pg_query_deparse_protobuf(pb);
+  bool ok = !d.error;
+  if (ok) out = d.query;
+  else err = d.error->message ? d.error->message : "deparse failed";
+  pg_query_free_deparse_result(d);
+  return ok;
+}
+
+void walk(const ProtobufCMessage *m, const std::function<void(const ProtobufCMessage *)> &f) {
+  if (!m) return;
+  f(m);
+  const ProtobufCMessageDescriptor *d = m->descriptor;
+  const char *base = reinterpret_cast<const char *>(m);
+  for (unsigned i = 0; i < d->n_fields; ++i) {
+    const ProtobufCFieldDescriptor &fd = d->fields[i];
+    if (fd.type != PROTOBUF_C_TYPE_MESSAGE) continue;
+    if (fd.label == PROTOBUF_C_LABEL_REPEATED) {
+      size_t n = *reinterpret_cast<const size_t *>(base + fd.quantifier_offset);
+      auto arr = *reinterpret_cast<ProtobufCMessage *const *const *>(base + fd.offset);
+      for (size_t j = 0; j < n; ++j) walk(arr[j], f);
+    } else {
+      if (fd.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+        uint32_t which = *reinterpret_cast<const uint32_t *>(base + fd.quantifier_offset);
+        if (which != fd.id) continue;
+      }
+      walk(*reinterpret_cast<ProtobufCMessage *const *>(base + fd.offset), f);
+    }
+  }
+}
+
+std::string str(const PgQuery__Node *n) {
+  if (n && n->node_case == PG_QUERY__NODE__NODE_STRING && n->string && n->string->sval)
+    return n->string->sval;
+  return {};
+}
+
+std::string lastField(const PgQuery__ColumnRef *c) {
+  if (!c || c->n_fields == 0) return {};
+  const PgQuery__Node *last = c->fields[c->n_fields - 1];
+  if (last->node_case == PG_QUERY__NODE__NODE_A_STAR) return "*";
+  return str(last);
+}
+
+std::string funcName(const PgQuery__FuncCall *f) {
+  if (!f || f->n_funcname == 0) return {};
+  std::string s = str(f->funcname[f->n_funcname - 1]);
+  for (char &c : s) c = (char)std::tolower((unsigned char)c);
+  return s;
+}
+
+static char *dup(std::string_view s) {
+  char *p = static_cast<char *>(std::malloc(s.size() + 1));
+  std::memcpy(p, s.data(), s.size());
+  p[s.size()] = '\0';
+  return p;
+}
+
+template <typename T> static T *alloc(const T &init) {
+  T *p = static_cast<T *>(std::malloc(sizeof(T)));
+  *p = init;
+  return p;
+}
+
+static PgQuery__Node *node() {
+  PgQuery__Node init = PG_QUERY__NODE__INIT;
+  return alloc(init);
+}
+
+PgQuery__Node **makeArray(size_t n) {
+  return static_cast<PgQuery__Node **>(std::calloc(n ? n : 1, sizeof(PgQuery__Node *)));
+}
+
+PgQuery__Node *makeString(std::string_view s) {
+  PgQuery__String init = PG_QUERY__STRING__INIT;
+  PgQuery__Node *n = node();
+  n->node_case = PG_QUERY__NODE__NODE_STRING;
+  n->string = alloc(init);
+  n->string->sval = dup(s);
+  return n;
+}
+
+PgQuery__Node *makeColumnRef(std::initializer_list<std::string_view> fields) {
+  PgQuery__ColumnRef init = PG_QUERY__COLUMN_REF__INIT;
+  PgQuery__Node *n = node();
+  n->node_case = PG_QUERY__NODE__NODE_COLUMN_REF;
+  n->column_ref = alloc(init);
+  n->column_ref->n_fields = fields.size();
+  n->column_ref->fields = makeArray(fields.size());
+  size_t i = 0;
+  for (std::string_view f : fields) n->column_ref->fields[i++] = makeString(f);
+  n->column_ref->location = -1;
+  return n;
+}
+
+PgQuery__Node *makeIndexElem(std::string_view column) {
+  PgQuery__IndexElem init = PG_QUERY__INDEX_ELEM__INIT;
+  PgQuery__Node *n = node();
+  n->node_case = PG_QUERY__NODE__NODE_INDEX_ELEM;
+  n->index_elem = alloc(init);
+  n->index_elem->name = dup(column);
+  n->index_elem->ordering = PG_QUERY__SORT_BY_DIR__SORTBY_DEFAULT;
+  n->index_elem->nulls_ordering = PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_DEFAULT;
+  return n;
+}
+
+PgQuery__Node *makeResTarget(std::string_view name, PgQuery__Node *val) {
+  PgQuery__ResTarget init = PG_QUERY__RES_TARGET__INIT;
+  PgQuery__Node *n = node();
+  n->node_case = PG_QUERY__NODE__NODE_RES_TARGET;
+  n->res_target = alloc(init);
+  n->res_target->name = dup(name);
+  n->res_target->val = val;
+  n->res_target->location = -1;
+  return n;
+}
+
+}  // namespace sqlrace::sql::tree

@@ -1,0 +1,131 @@
+// sqlparse: SQL text in, statement facts out. No Clang in here.
+//
+// Every SQL string the analysis meets goes through analyzeSql(): placeholders
+// and SQLite/MySQL-specific syntax are normalized so libpg_query can parse the
+// text, each statement is reduced to a small Facts value, and failures are
+// values (ParsedSql::ok == false with a message), never aborts.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sqlrace::sql {
+
+enum class StmtKind { Select, Insert, Update, Delete, Lock, Transaction, Set, Other };
+enum class RowLock { None, KeyShare, Share, NoKeyUpdate, Update };
+enum class Conflict { None, DoNothing, DoUpdate, Ignore, Replace };
+enum class TxnKind { None, Begin, Commit, Rollback, Savepoint, Release, RollbackTo, Prepare, Other };
+enum class Isolation { Default, ReadUncommitted, ReadCommitted, RepeatableRead, Serializable };
+enum class SqliteBegin { None, Deferred, Immediate, Exclusive };
+enum class Advisory { None, Session, Xact, SessionShared, XactShared, TrySession, TryXact };
+
+// PostgreSQL table lock modes, numbered as in lockdefs.h (1..8).
+enum LockMode : int {
+  AccessShare = 1, RowShare, RowExclusive, ShareUpdateExclusive, Share,
+  ShareRowExclusive, Exclusive, AccessExclusive
+};
+
+struct Aggregate {
+  std::string function;  // "max", "count", "min", "sum" (lower case)
+  std::string column;    // argument column, "*" for count(*), empty if an expression
+  bool plusOne = false;  // the aggregate takes part in `+ 1` (possibly inside COALESCE)
+};
+
+struct Facts {
+  StmtKind kind = StmtKind::Other;
+  std::string targetTable;              // INSERT/UPDATE/DELETE target
+  std::vector<std::string> tablesRead;  // every table read (FROM, subqueries, INSERT ... SELECT)
+  // Columns compared by equality at the top level of WHERE (AND-ed), in order,
+  // with the $n placeholder they are compared with (0 if not a placeholder).
+  std::vector<std::string> keyColumns;
+  std::vector<int> keyParams;
+  std::vector<Aggregate> aggregates;
+  bool exists = false;      // EXISTS (...) appears
+  bool notExists = false;   // NOT EXISTS (...) appears
+  RowLock rowLock = RowLock::None;  // strongest FOR ... clause
+  Conflict conflict = Conflict::None;
+  std::vector<std::string> conflictColumns;
+  bool returning = false;
+  // INSERT: listed columns and, per column, the $n written into it (0 = not a plain placeholder).
+  std::vector<std::string> insertColumns;
+  std::vector<int> insertParams;
+  bool insertFromSelect = false;  // INSERT ... SELECT (not VALUES)
+  // UPDATE: columns set; selfRelative[i] is true when column i is set relative to itself (n = n + 1).
+  std::vector<std::string> setColumns;
+  std::vector<bool> setSelfRelative;
+  // LOCK TABLE
+  std::vector<std::string> lockTables;
+  int lockMode = 0;
+  Advisory advisory = Advisory::None;
+  TxnKind txn = TxnKind::None;
+  Isolation isolation = Isolation::Default;  // BEGIN/START/SET TRANSACTION/SET SESSION CHARACTERISTICS
+  bool sessionIsolation = false;             // isolation set for the session, not one transaction
+  SqliteBegin sqliteBegin = SqliteBegin::None;
+  std::string setName;  // SET <name> = ...
+  bool plusOneSeen = false;  // `aggregate + 1` somewhere in the statement
+
+  bool hasAggregate(std::string_view fn) const;
+  const Aggregate *findAggregate(std::string_view fn) const;
+  bool reads(std::string_view table) const;
+};
+
+struct ParsedSql {
+  bool ok = false;
+  std::string error;           // parse error message when !ok
+  int errorOffset = -1;        // offset into the ORIGINAL text, -1 if unknown
+  std::string normalized;      // text handed to libpg_query
+  int paramCount = 0;          // highest $n after normalization
+  std::map<std::string, int> namedParams;  // :name/@name/$name -> n
+  std::vector<Facts> statements;
+  bool fallback = false;       // facts come from the token-level classifier
+};
+
+struct Normalized {
+  std::string text;
+  std::vector<uint32_t> toOriginal;  // offset in text -> offset in original (size text+1)
+  int paramCount = 0;
+  std::map<std::string, int> namedParams;
+  // statement-leading dialect syntax removed from the text, per statement (in order)
+  std::vector<Conflict> insertOr;            // INSERT OR IGNORE/REPLACE, INSERT IGNORE, REPLACE INTO
+  std::vector<SqliteBegin> begins;           // BEGIN DEFERRED/IMMEDIATE/EXCLUSIVE
+};
+
+// Placeholder and dialect normalization (`?`, `?NNN`, `:name`, `@name`, `$name` -> `$n`,
+// backticks -> double quotes, SQLite/MySQL statement prefixes). Never fails.
+Normalized normalize(std::string_view sql);
+
+// Parse + facts. Memoized by text; thread safe.
+std::shared_ptr<const ParsedSql> analyzeSql(std::string_view sql);
+
+// Rewrites built on the real parse tree and deparsed by libpg_query.
+struct Rewrite {
+  bool ok = false;
+  std::string sql;    // one or more statements separated by "; "
+  std::string error;
+};
+// The INSERT (first statement of insertSql) with ON CONFLICT (keys) DO NOTHING, or
+// DO UPDATE SET c = EXCLUDED.c for each of updateColumns when it is not empty.
+Rewrite insertOnConflict(std::string_view insertSql, const std::vector<std::string> &keys,
+                         const std::vector<std::string> &updateColumns);
+// The INSERT without `column` (and the value written into it).
+Rewrite insertWithoutColumn(std::string_view insertSql, std::string_view column);
+// CREATE UNIQUE INDEX ON table (cols).
+Rewrite uniqueIndex(std::string_view table, const std::vector<std::string> &cols);
+// Sequence default for table.column, started past the current maximum.
+Rewrite sequenceDefault(std::string_view table, std::string_view column);
+// UPDATE parent SET counter = counter + 1 WHERE id = $1 RETURNING counter
+Rewrite parentCounter(std::string_view parentTable, std::string_view counterColumn);
+// SELECT pg_advisory_xact_lock(hashtext(<table> || $k)) keyed on the given placeholders.
+Rewrite advisoryXactLock(std::string_view table, const std::vector<int> &keyParams);
+
+// Round trip: parse and deparse (canonical form); error if it does not parse.
+Rewrite canonical(std::string_view sql);
+
+const char *toString(StmtKind k);
+std::string quoteIdent(std::string_view ident);
+
+}  // namespace sqlrace::sql

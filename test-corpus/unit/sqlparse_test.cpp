@@ -1,0 +1,246 @@
+// Unit tests for sqlparse: normalization, facts, rewrites, errors as values.
+#include "sqlrace/sqlparse.h"
+
+#include <gtest/gtest.h>
+
+using namespace sqlrace::sql;
+
+namespace {
+const Facts &only(const std::shared_ptr<const ParsedSql> &p) {
+  EXPECT_TRUE(p->ok) << p->error;
+  EXPECT_EQ(p->statements.size(), 1u);
+  return p->statements.at(0);
+}
+}  // namespace
+
+TEST(Normalize, QuestionMarksAreNumberedInOrder) {
+  Normalized n = normalize("SELECT id FROM t WHERE a = ? AND b = ?");
+  EXPECT_EQ(n.text, "SELECT id FROM t WHERE a = $1 AND b = $2");
+  EXPECT_EQ(n.paramCount, 2);
+}
+
+TEST(Normalize, NumberedAndNamedFollowSqliteRules) {
+  // ?NNN keeps its number, a later ? continues after the largest, names reuse their index.
+  Normalized n = normalize("INSERT INTO t (a,b,c,d) VALUES (?3, ?, :name, :name)");
+  EXPECT_EQ(n.text, "INSERT INTO t (a,b,c,d) VALUES ($3, $4, $5, $5)");
+  EXPECT_EQ(n.namedParams.at(":name"), 5);
+  Normalized m = normalize("SELECT 1 FROM t WHERE a = @a AND b = $b AND c = :c");
+  EXPECT_EQ(m.text, "SELECT 1 FROM t WHERE a = $1 AND b = $2 AND c = $3");
+}
+
+TEST(Normalize, LeavesStringsCommentsCastsAndDollarQuotesAlone) {
+  std::string in = "SELECT '?', \"a?\", x::int, $f$ :nope $f$ -- what?\n FROM t /* :x */ WHERE a = ?";
+  Normalized n = normalize(in);
+  EXPECT_EQ(n.text, "SELECT '?', \"a?\", x::int, $f$ :nope $f$ -- what?\n FROM t /* :x */ WHERE a = $1");
+  EXPECT_EQ(n.paramCount, 1);
+}
+
+TEST(Normalize, OffsetsMapBackToTheOriginal) {
+  std::string in = "SELECT * FROM t WHERE a = :alpha AND b = oops";
+  Normalized n = normalize(in);
+  size_t pos = n.text.find("oops");
+  ASSERT_NE(pos, std::string::npos);
+  EXPECT_EQ(in.substr(n.toOriginal[pos], 4), "oops");
+}
+
+TEST(Normalize, SqliteAndMysqlPrefixes) {
+  Normalized n = normalize("INSERT OR IGNORE INTO `genre` (name) VALUES (?)");
+  EXPECT_EQ(n.text, "INSERT INTO \"genre\" (name) VALUES ($1)");
+  ASSERT_EQ(n.insertOr.size(), 1u);
+  EXPECT_EQ(n.insertOr[0], Conflict::Ignore);
+  Normalized b = normalize("BEGIN IMMEDIATE TRANSACTION; SELECT 1");
+  EXPECT_EQ(b.text, "BEGIN TRANSACTION; SELECT 1");
+  EXPECT_EQ(b.begins.at(0), SqliteBegin::Immediate);
+}
+
+TEST(Facts, MaxPlusOneScopedByKey) {
+  const Facts &f = only(analyzeSql("SELECT COALESCE(MAX(version), 0) + 1 FROM events WHERE tenant = $1"));
+  EXPECT_EQ(f.kind, StmtKind::Select);
+  EXPECT_TRUE(f.reads("events"));
+  const Aggregate *a = f.findAggregate("max");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->column, "version");
+  EXPECT_TRUE(a->plusOne);
+  ASSERT_EQ(f.keyColumns.size(), 1u);
+  EXPECT_EQ(f.keyColumns[0], "tenant");
+  EXPECT_EQ(f.keyParams[0], 1);
+}
+
+TEST(Facts, MaxWithoutPlusOne) {
+  const Facts &f = only(analyzeSql("SELECT MAX(item_number) FROM items WHERE order_id = ?"));
+  ASSERT_TRUE(f.hasAggregate("max"));
+  EXPECT_FALSE(f.findAggregate("max")->plusOne);
+  EXPECT_EQ(f.keyColumns.at(0), "order_id");
+}
+
+TEST(Facts, InsertColumnsAndParams) {
+  const Facts &f = only(analyzeSql("INSERT INTO events (tenant, version, payload) VALUES ($1, $2::int, 'x')"));
+  EXPECT_EQ(f.kind, StmtKind::Insert);
+  EXPECT_EQ(f.targetTable, "events");
+  EXPECT_EQ(f.insertColumns, (std::vector<std::string>{"tenant", "version", "payload"}));
+  EXPECT_EQ(f.insertParams, (std::vector<int>{1, 2, 0}));
+  EXPECT_FALSE(f.reads("events"));
+}
+
+TEST(Facts, InsertSelectMaxReadsItsOwnTable) {
+  const Facts &f =
+      only(analyzeSql("INSERT INTO invoices (num, customer) SELECT COALESCE(MAX(num),0)+1, $1 FROM invoices"));
+  EXPECT_TRUE(f.insertFromSelect);
+  EXPECT_TRUE(f.reads("invoices"));
+  ASSERT_TRUE(f.hasAggregate("max"));
+  EXPECT_TRUE(f.findAggregate("max")->plusOne);
+  EXPECT_EQ(f.insertParams, (std::vector<int>{0, 1}));
+}
+
+TEST(Facts, InsertWhereNotExists) {
+  const Facts &f =
+      only(analyzeSql("INSERT INTO tags (name) SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM tags WHERE name = $1)"));
+  EXPECT_TRUE(f.notExists);
+  EXPECT_TRUE(f.reads("tags"));
+}
+
+TEST(Facts, ExistsSelectTakesKeysFromTheSubquery) {
+  const Facts &f = only(analyzeSql("SELECT EXISTS (SELECT 1 FROM users WHERE email = $1)"));
+  EXPECT_TRUE(f.exists);
+  EXPECT_TRUE(f.reads("users"));
+  EXPECT_EQ(f.keyColumns.at(0), "email");
+}
+
+TEST(Facts, ConflictHandling) {
+  EXPECT_EQ(only(analyzeSql("INSERT INTO p (sku) VALUES ($1) ON CONFLICT (sku) DO NOTHING")).conflict,
+            Conflict::DoNothing);
+  const Facts &u = only(analyzeSql(
+      "INSERT INTO p (sku, name) VALUES ($1, $2) ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name RETURNING id"));
+  EXPECT_EQ(u.conflict, Conflict::DoUpdate);
+  EXPECT_EQ(u.conflictColumns.at(0), "sku");
+  EXPECT_TRUE(u.returning);
+  EXPECT_EQ(only(analyzeSql("INSERT OR IGNORE INTO genre (name) VALUES (?)")).conflict, Conflict::Ignore);
+  EXPECT_EQ(only(analyzeSql("INSERT OR REPLACE INTO genre (name) VALUES (?)")).conflict, Conflict::Replace);
+  EXPECT_EQ(only(analyzeSql("REPLACE INTO genre (name) VALUES (?)")).conflict, Conflict::Replace);
+}
+
+TEST(Facts, RowLocks) {
+  EXPECT_EQ(only(analyzeSql("SELECT id FROM orders WHERE id = $1 FOR UPDATE")).rowLock, RowLock::Update);
+  EXPECT_EQ(only(analyzeSql("SELECT id FROM orders WHERE id = $1 FOR NO KEY UPDATE")).rowLock, RowLock::NoKeyUpdate);
+  EXPECT_EQ(only(analyzeSql("SELECT id FROM orders WHERE id = $1 FOR SHARE")).rowLock, RowLock::Share);
+  EXPECT_EQ(only(analyzeSql("SELECT id FROM orders WHERE id = $1 FOR KEY SHARE")).rowLock, RowLock::KeyShare);
+  EXPECT_EQ(only(analyzeSql("SELECT id FROM orders WHERE id = $1")).rowLock, RowLock::None);
+}
+
+TEST(Facts, LockTableAndAdvisoryLocks) {
+  const Facts &l = only(analyzeSql("LOCK TABLE tags IN SHARE ROW EXCLUSIVE MODE"));
+  EXPECT_EQ(l.kind, StmtKind::Lock);
+  EXPECT_EQ(l.lockTables.at(0), "tags");
+  EXPECT_EQ(l.lockMode, ShareRowExclusive);
+  EXPECT_EQ(only(analyzeSql("LOCK tags")).lockMode, AccessExclusive);
+  EXPECT_EQ(only(analyzeSql("SELECT pg_advisory_xact_lock($1)")).advisory, Advisory::Xact);
+  EXPECT_EQ(only(analyzeSql("SELECT pg_advisory_lock(42)")).advisory, Advisory::Session);
+  EXPECT_EQ(only(analyzeSql("SELECT pg_try_advisory_xact_lock(42)")).advisory, Advisory::TryXact);
+  EXPECT_EQ(only(analyzeSql("SELECT pg_advisory_unlock(42)")).advisory, Advisory::None);
+}
+
+TEST(Facts, TransactionsAndIsolation) {
+  const Facts &b = only(analyzeSql("BEGIN ISOLATION LEVEL SERIALIZABLE"));
+  EXPECT_EQ(b.kind, StmtKind::Transaction);
+  EXPECT_EQ(b.txn, TxnKind::Begin);
+  EXPECT_EQ(b.isolation, Isolation::Serializable);
+  EXPECT_EQ(only(analyzeSql("START TRANSACTION ISOLATION LEVEL REPEATABLE READ")).isolation,
+            Isolation::RepeatableRead);
+  EXPECT_EQ(only(analyzeSql("BEGIN")).isolation, Isolation::Default);
+  const Facts &s = only(analyzeSql("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE"));
+  EXPECT_EQ(s.kind, StmtKind::Set);
+  EXPECT_EQ(s.isolation, Isolation::Serializable);
+  EXPECT_FALSE(s.sessionIsolation);
+  const Facts &sc = only(analyzeSql("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE"));
+  EXPECT_EQ(sc.isolation, Isolation::Serializable);
+  EXPECT_TRUE(sc.sessionIsolation);
+  EXPECT_EQ(only(analyzeSql("COMMIT")).txn, TxnKind::Commit);
+  EXPECT_EQ(only(analyzeSql("BEGIN IMMEDIATE")).sqliteBegin, SqliteBegin::Immediate);
+  EXPECT_EQ(only(analyzeSql("BEGIN EXCLUSIVE TRANSACTION")).sqliteBegin, SqliteBegin::Exclusive);
+}
+
+TEST(Facts, UpdateSetsAndKeys) {
+  const Facts &f = only(analyzeSql(
+      "UPDATE orders SET last_item_number = last_item_number + 1, note = $2 WHERE id = $1 RETURNING last_item_number"));
+  EXPECT_EQ(f.kind, StmtKind::Update);
+  EXPECT_EQ(f.targetTable, "orders");
+  EXPECT_EQ(f.setColumns, (std::vector<std::string>{"last_item_number", "note"}));
+  EXPECT_EQ(f.setSelfRelative, (std::vector<bool>{true, false}));
+  EXPECT_EQ(f.keyColumns.at(0), "id");
+  EXPECT_TRUE(f.returning);
+}
+
+TEST(Facts, MultipleStatements) {
+  auto p = analyzeSql("BEGIN; LOCK TABLE tags IN EXCLUSIVE MODE; SELECT 1");
+  ASSERT_TRUE(p->ok);
+  ASSERT_EQ(p->statements.size(), 3u);
+  EXPECT_EQ(p->statements[0].kind, StmtKind::Transaction);
+  EXPECT_EQ(p->statements[1].lockMode, Exclusive);
+  EXPECT_EQ(p->statements[2].kind, StmtKind::Select);
+}
+
+TEST(Errors, ParseFailureIsAValueWithAnOriginalOffset) {
+  std::string sql = "SELECT id FROM t WHERE name = :n AND AND x";
+  auto p = analyzeSql(sql);
+  EXPECT_FALSE(p->ok);
+  EXPECT_NE(p->error.find("syntax error"), std::string::npos) << p->error;
+  ASSERT_GE(p->errorOffset, 0);
+  EXPECT_EQ(sql.substr(p->errorOffset, 3), "AND");
+}
+
+TEST(Errors, HostileTextDoesNotCrash) {
+  EXPECT_FALSE(analyzeSql("SELECT 'unterminated")->ok);
+  EXPECT_FALSE(analyzeSql("SELECT 1 /* unterminated")->ok);
+  EXPECT_FALSE(analyzeSql(std::string("SELECT \xff\xfe\x01 FROM"))->ok);
+  EXPECT_TRUE(analyzeSql("")->statements.empty());
+}
+
+TEST(Memo, SameTextSameObject) {
+  auto a = analyzeSql("SELECT 1 FROM memo_t");
+  auto b = analyzeSql("SELECT 1 FROM memo_t");
+  EXPECT_EQ(a.get(), b.get());
+}
+
+TEST(Rewrite, OnConflictDoNothing) {
+  Rewrite r = insertOnConflict("INSERT INTO genre (name) VALUES (?)", {"name"}, {});
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.sql, "INSERT INTO genre (name) VALUES ($1) ON CONFLICT (name) DO NOTHING");
+}
+
+TEST(Rewrite, OnConflictDoUpdate) {
+  Rewrite r = insertOnConflict("INSERT INTO products (sku, name, price) VALUES ($1, $2, $3)", {"sku"},
+                               {"name", "price"});
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.sql,
+            "INSERT INTO products (sku, name, price) VALUES ($1, $2, $3) ON CONFLICT (sku) DO UPDATE SET "
+            "name = excluded.name, price = excluded.price");
+  // and the result parses again, with the facts saying so
+  auto p = analyzeSql(r.sql);
+  ASSERT_TRUE(p->ok);
+  EXPECT_EQ(p->statements[0].conflict, Conflict::DoUpdate);
+}
+
+TEST(Rewrite, OmitColumn) {
+  Rewrite r = insertWithoutColumn("INSERT INTO events (tenant, version, payload) VALUES ($1, $2, $3)", "version");
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.sql, "INSERT INTO events (tenant, payload) VALUES ($1, $3)");
+  EXPECT_FALSE(insertWithoutColumn("INSERT INTO events (a) VALUES (1)", "version").ok);
+}
+
+TEST(Rewrite, AuxiliaryStatementsParse) {
+  Rewrite u = uniqueIndex("products", {"sku"});
+  ASSERT_TRUE(u.ok) << u.error;
+  EXPECT_NE(u.sql.find("CREATE UNIQUE INDEX ON products"), std::string::npos) << u.sql;
+  Rewrite c = parentCounter("orders", "last_item_number");
+  ASSERT_TRUE(c.ok) << c.error;
+  EXPECT_EQ(c.sql, "UPDATE orders SET last_item_number = last_item_number + 1 WHERE id = $1 RETURNING last_item_number");
+  Rewrite s = sequenceDefault("events", "version");
+  ASSERT_TRUE(s.ok) << s.error;
+  EXPECT_NE(s.sql.find("CREATE SEQUENCE events_version_seq OWNED BY events.version"), std::string::npos) << s.sql;
+  EXPECT_NE(s.sql.find("SET DEFAULT nextval('events_version_seq')"), std::string::npos) << s.sql;
+  Rewrite a = advisoryXactLock("seats", {1, 2});
+  ASSERT_TRUE(a.ok) << a.error;
+  EXPECT_NE(a.sql.find("pg_advisory_xact_lock(hashtext("), std::string::npos) << a.sql;
+  EXPECT_EQ(quoteIdent("Order"), "\"Order\"");
+  EXPECT_EQ(quoteIdent("user"), "\"user\"");
+}
