@@ -1,0 +1,120 @@
+// What counts as protection between a check and the write that depends on it.
+#include "sqlrace/Rules.h"
+
+namespace sqlrace {
+
+const sql::Facts *Statement::first(sql::StmtKind k) const {
+  for (const sql::Facts &f : parsed->statements)
+    if (f.kind == k) return &f;
+  return nullptr;
+}
+
+const std::vector<RuleInfo> &allRules() {
+  static const std::vector<RuleInfo> rules = {
+      {"max-plus-one", "MAX(col) read, then written back as a new row's col: concurrent sessions get the same number"},
+      {"check-then-insert", "a check of a table decides an INSERT into it: concurrent sessions both pass the check"},
+      {"unparsed-sql", "SQL that sqlrace could not parse, so it was not analyzed"},
+  };
+  return rules;
+}
+
+std::vector<Finding> runRules(const FunctionEvents &ev) {
+  std::vector<Finding> out;
+  rules::maxPlusOne(ev, out);
+  rules::checkThenInsert(ev, out);
+  rules::unparsedSql(ev, out);
+  return out;
+}
+
+namespace rules {
+using namespace sql;
+
+std::string joinColumns(const std::vector<std::string> &cols) {
+  std::string s;
+  for (size_t i = 0; i < cols.size(); ++i) s += (i ? ", " : "") + cols[i];
+  return s;
+}
+
+namespace {
+
+enum class Scope { Transaction, Session };
+
+// Does this statement serialize concurrent runs of the code after it?
+// `table` is the table the write goes to.
+const char *serializes(const Facts &f, const std::string &table, Scope &scope) {
+  scope = Scope::Transaction;
+  switch (f.kind) {
+  case StmtKind::Lock:
+    // Only a mode that conflicts with itself makes a second session wait.
+    if (f.lockMode >= ShareRowExclusive) return "LOCK TABLE";
+    return nullptr;
+  case StmtKind::Transaction:
+    if (f.txn == TxnKind::Begin && f.isolation == Isolation::Serializable) return "SERIALIZABLE isolation";
+    if (f.txn == TxnKind::Begin &&
+        (f.sqliteBegin == SqliteBegin::Immediate || f.sqliteBegin == SqliteBegin::Exclusive))
+      return "BEGIN IMMEDIATE";
+    return nullptr;
+  case StmtKind::Set:
+    if (f.isolation == Isolation::Serializable) {
+      if (f.sessionIsolation) scope = Scope::Session;
+      return "SERIALIZABLE isolation";
+    }
+    return nullptr;
+  case StmtKind::Select:
+    if (f.advisory == Advisory::Xact || f.advisory == Advisory::TryXact) return "advisory lock";
+    if (f.advisory == Advisory::Session || f.advisory == Advisory::TrySession) {
+      scope = Scope::Session;
+      return "advisory lock";
+    }
+    // FOR UPDATE of an existing parent row: every session locking the same
+    // parent waits. On the checked table itself it locks nothing when the row
+    // is absent, so it does not count.
+    if ((f.rowLock == RowLock::Update || f.rowLock == RowLock::NoKeyUpdate) && !f.reads(table))
+      return "SELECT ... FOR UPDATE of the parent row";
+    return nullptr;
+  default:
+    return nullptr;
+  }
+}
+
+bool endsTransaction(const Statement &s) {
+  for (const Facts &f : s.parsed->statements)
+    if (f.kind == StmtKind::Transaction && (f.txn == TxnKind::Commit || f.txn == TxnKind::Rollback))
+      return true;
+  return false;
+}
+
+}  // namespace
+
+const char *protection(const FunctionEvents &ev, int check, const Execution &write) {
+  const Statement &w = ev.statements[write.statement];
+  std::string table;
+  for (const Facts &f : w.parsed->statements)
+    if (!f.targetTable.empty()) table = f.targetTable;
+  for (const Execution &l : ev.executions) {
+    if (l.statement == check || !FunctionEvents::sameConnection(l.conn, write.conn)) continue;
+    bool beforeCheck = false;
+    for (const Execution &c : ev.executions)
+      if (c.statement == check && c.id != l.id && ev.dominates(l.id, c.id)) beforeCheck = true;
+    if (!beforeCheck) continue;
+    const Statement &ls = ev.statements[l.statement];
+    for (const Facts &f : ls.parsed->statements) {
+      Scope scope;
+      const char *what = serializes(f, table, scope);
+      if (!what) continue;
+      if (scope == Scope::Session) return what;
+      // A COMMIT/ROLLBACK after the lock and before the write releases it.
+      bool released = false;
+      for (const Execution &x : ev.executions)
+        if (x.id != l.id && x.id != write.id && FunctionEvents::sameConnection(x.conn, write.conn) &&
+            endsTransaction(ev.statements[x.statement]) && ev.dominates(l.id, x.id) &&
+            ev.dominates(x.id, write.id))
+          released = true;
+      if (!released) return what;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace rules
+}  // namespace sqlrace

@@ -1,0 +1,75 @@
+// Plain data passed from the Clang side (Analyzer) to the rules: the database
+// work of one function body as statements and executions with their
+// dependences. Nothing here includes Clang.
+#pragma once
+
+#include "sqlrace/Catalog.h"
+#include "sqlrace/sqlparse.h"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace sqlrace {
+
+// An opaque source location (a clang::SourceLocation's raw encoding); only
+// frontends turn it back into file:line:col.
+struct Loc {
+  unsigned raw = 0;
+  bool valid() const { return raw != 0; }
+  bool operator==(const Loc &o) const { return raw == o.raw; }
+};
+
+// One piece of SQL text handed to the database: an Execute call's SQL or a
+// Prepare call's SQL.
+struct Statement {
+  int id = 0;
+  std::string text;
+  std::shared_ptr<const sql::ParsedSql> parsed;  // never null
+  Loc sqlLoc;          // the SQL argument at the call
+  const void *conn = nullptr;  // connection identity (a declaration), null if unknown
+  Dialect dialect = Dialect::Generic;
+  const sql::Facts *first(sql::StmtKind k) const;  // first statement of that kind, or null
+};
+
+// One point where a statement runs (the execute call, or sqlite3_step).
+struct Execution {
+  int id = 0;
+  int statement = 0;
+  Loc loc;
+  const void *conn = nullptr;
+  // $n -> statements whose results the value bound to $n depends on
+  std::map<int, std::set<int>> paramDeps;
+  // statements whose results decide whether this execution runs
+  std::set<int> controlDeps;
+};
+
+enum class Severity { Warning, Remark };
+
+struct Note {
+  Loc loc;
+  std::string message;
+};
+
+struct Finding {
+  std::string rule;  // stable id, e.g. "check-then-insert"
+  Severity severity = Severity::Warning;
+  Loc loc;
+  std::string message;
+  std::vector<Note> notes;
+  std::string rewrite;  // suggested SQL, empty if none
+};
+
+struct FunctionEvents {
+  std::vector<Statement> statements;  // index == id
+  std::vector<Execution> executions;  // index == id
+  // true when execution a runs on every path before execution b (a dominates b)
+  std::function<bool(int a, int b)> dominates;
+
+  static bool sameConnection(const void *a, const void *b) { return !a || !b || a == b; }
+};
+
+}  // namespace sqlrace

@@ -1,0 +1,98 @@
+// check-then-insert: a check of a table decides whether (or what) to INSERT into it.
+#include "sqlrace/Rules.h"
+
+#include <algorithm>
+
+namespace sqlrace::rules {
+using namespace sql;
+
+namespace {
+
+bool contains(const std::vector<std::string> &v, const std::string &s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// Columns to set in DO UPDATE: what the code updates when the row is found
+// (an UPDATE of the same table decided by the same check), else nothing.
+std::vector<std::string> updatedColumns(const FunctionEvents &ev, int check, const Facts &insert,
+                                        const std::vector<std::string> &keys) {
+  std::vector<std::string> cols;
+  for (const Execution &u : ev.executions) {
+    if (!u.controlDeps.count(check)) continue;
+    for (const Facts &f : ev.statements[u.statement].parsed->statements) {
+      if (f.kind != StmtKind::Update || f.targetTable != insert.targetTable) continue;
+      for (const std::string &c : f.setColumns)
+        if (!contains(keys, c) && !contains(cols, c) && (insert.insertColumns.empty() || contains(insert.insertColumns, c)))
+          cols.push_back(c);
+    }
+  }
+  return cols;
+}
+
+std::string suggestion(const FunctionEvents &ev, int check, const Facts &checkFacts, const Statement &ins,
+                       const Facts &insert) {
+  std::vector<std::string> keys;
+  for (const std::string &k : checkFacts.keyColumns)
+    if (insert.insertColumns.empty() || contains(insert.insertColumns, k)) keys.push_back(k);
+  if (keys.empty()) {
+    Rewrite lock = advisoryXactLock(insert.targetTable, checkFacts.keyParams);
+    return lock.ok ? lock.sql + " -- in the same transaction, before the check" : std::string();
+  }
+  Rewrite idx = uniqueIndex(insert.targetTable, keys);
+  Rewrite up = insertOnConflict(ins.text, keys, updatedColumns(ev, check, insert, keys));
+  if (!idx.ok || !up.ok) return {};
+  std::string sql = idx.sql + "; " + up.sql;
+  return ins.dialect == Dialect::SQLite ? withPlaceholders(sql, '?') : sql;
+}
+
+void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, const Statement &ins,
+            const Facts &insert, std::vector<Finding> &out) {
+  Finding f;
+  f.rule = "check-then-insert";
+  f.loc = ins.sqlLoc;
+  std::string key = check.keyColumns.empty() ? "" : " by (" + joinColumns(check.keyColumns) + ")";
+  f.message = "INSERT into '" + insert.targetTable + "' depends on an earlier check of '" + insert.targetTable +
+              "'" + key + " without a lock; concurrent sessions can both pass the check and insert twice";
+  f.notes.push_back({chk.sqlLoc, "check of '" + insert.targetTable + "'" + key + " here"});
+  f.rewrite = suggestion(ev, chk.id, check, ins, insert);
+  if (!f.rewrite.empty()) f.notes.push_back({ins.sqlLoc, "suggested rewrite: " + f.rewrite});
+  out.push_back(std::move(f));
+}
+
+}  // namespace
+
+void checkThenInsert(const FunctionEvents &ev, std::vector<Finding> &out) {
+  std::set<int> reported;
+  for (const Execution &w : ev.executions) {
+    const Statement &ins = ev.statements[w.statement];
+    if (reported.count(ins.id)) continue;
+    for (const Facts &insert : ins.parsed->statements) {
+      if (insert.kind != StmtKind::Insert || insert.conflict != Conflict::None) continue;
+      // INSERT ... SELECT ... WHERE NOT EXISTS (SELECT ... FROM <same table>)
+      if (insert.insertFromSelect && insert.notExists && insert.reads(insert.targetTable)) {
+        if (!protection(ev, ins.id, w)) {
+          report(ev, ins, insert, ins, insert, out);
+          reported.insert(ins.id);
+        }
+        break;
+      }
+      for (int c : w.controlDeps) {
+        const Statement &chk = ev.statements[c];
+        const Facts *check = chk.first(StmtKind::Select);
+        if (!check || !check->reads(insert.targetTable)) continue;
+        // A MAX whose value becomes the new row's number is max-plus-one's finding.
+        bool maxFeedsInsert = false;
+        if (check->hasAggregate("max"))
+          for (const auto &[param, deps] : w.paramDeps)
+            if (deps.count(c)) maxFeedsInsert = true;
+        if (maxFeedsInsert || protection(ev, c, w)) continue;
+        report(ev, chk, *check, ins, insert, out);
+        reported.insert(ins.id);
+        break;
+      }
+      if (reported.count(ins.id)) break;
+    }
+  }
+}
+
+}  // namespace sqlrace::rules

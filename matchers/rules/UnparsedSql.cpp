@@ -1,0 +1,18 @@
+// unparsed-sql: SQL that libpg_query rejects is reported, not silently skipped.
+#include "sqlrace/Rules.h"
+
+namespace sqlrace::rules {
+
+void unparsedSql(const FunctionEvents &ev, std::vector<Finding> &out) {
+  for (const Statement &s : ev.statements) {
+    if (s.parsed->ok) continue;
+    Finding f;
+    f.rule = "unparsed-sql";
+    f.severity = Severity::Remark;
+    f.loc = s.sqlLoc;
+    f.message = "cannot parse this SQL (" + s.parsed->error + "); it is not analyzed for races";
+    out.push_back(std::move(f));
+  }
+}
+
+}  // namespace sqlrace::rules

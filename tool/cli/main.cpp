@@ -1,0 +1,160 @@
+// sqlrace: the command-line frontend. LibTooling over a compile database (-p)
+// or files followed by `-- <flags>`; clang-style diagnostics on stdout.
+// Exit codes: 0 clean, 1 findings, 2 usage or tool error (including code that
+// does not compile).
+#include "sqlrace/Analyzer.h"
+#include "sqlrace/Rules.h"
+
+#include "clang/AST/ASTConsumer.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendAction.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/CommonOptionsParser.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <atomic>
+
+using namespace clang;
+using namespace clang::tooling;
+
+namespace {
+
+llvm::cl::OptionCategory Category("sqlrace options");
+llvm::cl::extrahelp CommonHelp(CommonOptionsParser::HelpMessage);
+llvm::cl::extrahelp MoreHelp(
+    "\nsqlrace finds check-then-act races in database code (rules: max-plus-one,\n"
+    "check-then-insert). Exit status: 0 no findings, 1 findings, 2 usage or tool error.\n"
+    "With -p <build dir> and no files, every file of the compile database is analyzed.\n");
+llvm::cl::opt<std::string> ResourceDir("resource-dir", llvm::cl::cat(Category),
+                                       llvm::cl::desc("Clang resource directory (builtin headers)"),
+                                       llvm::cl::init(SQLRACE_CLANG_RESOURCE_DIR));
+
+struct RunState {
+  unsigned warnings = 0;
+  unsigned filesWithErrors = 0;
+};
+
+void printDiag(const SourceManager &SM, sqlrace::Loc l, const char *level, const std::string &msg, const char *rule) {
+  SourceLocation loc = SourceLocation::getFromRawEncoding(l.raw);
+  PresumedLoc p = SM.getPresumedLoc(loc);
+  llvm::raw_ostream &os = llvm::outs();
+  if (p.isValid()) os << p.getFilename() << ":" << p.getLine() << ":" << p.getColumn() << ": ";
+  os << level << ": " << msg;
+  if (rule) os << " [sqlrace-" << rule << "]";
+  os << "\n";
+  if (!p.isValid()) return;
+  // the source line and a caret, as clang prints them
+  bool invalid = false;
+  FileID fid = SM.getFileID(loc);
+  llvm::StringRef buf = SM.getBufferData(fid, &invalid);
+  if (invalid) return;
+  unsigned off = SM.getFileOffset(loc);
+  size_t begin = buf.rfind('\n', off == 0 ? 0 : off - 1);
+  begin = begin == llvm::StringRef::npos || off == 0 ? 0 : begin + 1;
+  size_t end = buf.find('\n', off);
+  llvm::StringRef line = buf.slice(begin, end == llvm::StringRef::npos ? buf.size() : end);
+  os << line << "\n";
+  for (unsigned i = 0; i + 1 < p.getColumn(); ++i) os << (i < line.size() && line[i] == '\t' ? '\t' : ' ');
+  os << "^\n";
+}
+
+class Visitor : public RecursiveASTVisitor<Visitor> {
+public:
+  Visitor(ASTContext &ctx, RunState &st) : Ctx(ctx), St(st) {}
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool shouldVisitLambdaBodies() const { return true; }
+
+  bool VisitFunctionDecl(FunctionDecl *fd) {
+    if (!fd->doesThisDeclarationHaveABody()) return true;
+    const SourceManager &SM = Ctx.getSourceManager();
+    if (!SM.isInMainFile(SM.getExpansionLoc(fd->getLocation()))) return true;
+    for (const sqlrace::Finding &f : sqlrace::analyzeFunction(*fd, Ctx)) {
+      bool remark = f.severity == sqlrace::Severity::Remark;
+      printDiag(SM, f.loc, remark ? "remark" : "warning", f.message, f.rule.c_str());
+      for (const sqlrace::Note &n : f.notes) printDiag(SM, n.loc, "note", n.message, nullptr);
+      if (!remark) St.warnings++;
+    }
+    return true;
+  }
+
+private:
+  ASTContext &Ctx;
+  RunState &St;
+};
+
+class Consumer : public ASTConsumer {
+public:
+  Consumer(RunState &st, std::string file) : St(st), File(std::move(file)) {}
+  void HandleTranslationUnit(ASTContext &ctx) override {
+    Visitor(ctx, St).TraverseDecl(ctx.getTranslationUnitDecl());
+    if (ctx.getDiagnostics().hasErrorOccurred()) {
+      St.filesWithErrors++;
+      llvm::errs() << "sqlrace: error: " << File
+                   << " does not compile; functions clang could not analyze were skipped\n";
+    }
+  }
+
+private:
+  RunState &St;
+  std::string File;
+};
+
+class Action : public ASTFrontendAction {
+public:
+  explicit Action(RunState &st) : St(st) {}
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &, llvm::StringRef file) override {
+    return std::make_unique<Consumer>(St, file.str());
+  }
+
+private:
+  RunState &St;
+};
+
+class Factory : public FrontendActionFactory {
+public:
+  explicit Factory(RunState &st) : St(st) {}
+  std::unique_ptr<FrontendAction> create() override { return std::make_unique<Action>(St); }
+
+private:
+  RunState &St;
+};
+
+}  // namespace
+
+int main(int argc, const char **argv) {
+  llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) { os << "sqlrace " SQLRACE_VERSION "\n"; });
+  auto parser = CommonOptionsParser::create(argc, argv, Category, llvm::cl::ZeroOrMore);
+  if (!parser) {
+    llvm::errs() << "sqlrace: error: " << llvm::toString(parser.takeError()) << "\n";
+    return 2;
+  }
+  std::vector<std::string> files = parser->getSourcePathList();
+  if (files.empty()) files = parser->getCompilations().getAllFiles();
+  if (files.empty()) {
+    llvm::errs() << "sqlrace: error: no input files (give files, or -p <dir> with a compile_commands.json "
+                    "that lists some)\n";
+    return 2;
+  }
+  ClangTool tool(parser->getCompilations(), files);
+  // Builtin headers (stddef.h, ...) live in clang's resource directory, which a
+  // tool installed outside LLVM's tree cannot find on its own.
+  tool.appendArgumentsAdjuster(
+      getInsertArgumentAdjuster(("-resource-dir=" + ResourceDir).c_str(), ArgumentInsertPosition::BEGIN));
+  // Compiler warnings are not ours to report; errors still are.
+  tool.appendArgumentsAdjuster(getInsertArgumentAdjuster("-w", ArgumentInsertPosition::END));
+
+  RunState st;
+  Factory factory(st);
+  int rc = tool.run(&factory);
+  if (rc != 0 && st.filesWithErrors == 0) {
+    llvm::errs() << "sqlrace: error: some files could not be analyzed (see the messages above)\n";
+    return 2;
+  }
+  if (st.filesWithErrors) return 2;
+  return st.warnings ? 1 : 0;
+}

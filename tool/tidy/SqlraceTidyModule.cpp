@@ -1,0 +1,86 @@
+// The clang-tidy plugin: checks sqlrace-<rule> for every rule, all backed by the
+// same analysis core as the CLI. Load it with
+//   clang-tidy --load=sqlrace-tidy.so --checks='-*,sqlrace-*' file.c -- <flags>
+#include "sqlrace/Analyzer.h"
+#include "sqlrace/Rules.h"
+
+#include "clang-tidy/ClangTidyCheck.h"
+#include "clang-tidy/ClangTidyModule.h"
+#include "clang-tidy/ClangTidyModuleRegistry.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/ASTMatchers/ASTMatchers.h"
+
+#include <map>
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace sqlrace::tidy {
+namespace {
+
+// Several checks look at the same function; the analysis runs once per
+// function and translation unit.
+struct Cache {
+  const ASTContext *ctx = nullptr;
+  std::map<const FunctionDecl *, std::vector<Finding>> findings;
+
+  const std::vector<Finding> &get(const FunctionDecl &fd, ASTContext &c) {
+    if (ctx != &c) {
+      findings.clear();
+      ctx = &c;
+    }
+    auto it = findings.find(&fd);
+    if (it == findings.end()) it = findings.emplace(&fd, analyzeFunction(fd, c)).first;
+    return it->second;
+  }
+};
+Cache &cache() {
+  static Cache c;
+  return c;
+}
+
+class RuleCheck : public clang::tidy::ClangTidyCheck {
+public:
+  RuleCheck(llvm::StringRef name, clang::tidy::ClangTidyContext *ctx, std::string rule)
+      : ClangTidyCheck(name, ctx), Rule(std::move(rule)) {}
+
+  void registerMatchers(MatchFinder *finder) override {
+    finder->addMatcher(functionDecl(isDefinition()).bind("fn"), this);
+  }
+
+  void onStartOfTranslationUnit() override { cache() = Cache(); }
+
+  void check(const MatchFinder::MatchResult &result) override {
+    const auto *fd = result.Nodes.getNodeAs<FunctionDecl>("fn");
+    if (!fd || !fd->doesThisDeclarationHaveABody()) return;
+    for (const Finding &f : cache().get(*fd, *result.Context)) {
+      if (f.rule != Rule) continue;
+      auto level = f.severity == Severity::Remark ? DiagnosticIDs::Remark : DiagnosticIDs::Warning;
+      diag(SourceLocation::getFromRawEncoding(f.loc.raw), "%0", level) << f.message;
+      for (const Note &n : f.notes)
+        diag(SourceLocation::getFromRawEncoding(n.loc.raw), "%0", DiagnosticIDs::Note) << n.message;
+    }
+  }
+
+private:
+  std::string Rule;
+};
+
+class Module : public clang::tidy::ClangTidyModule {
+public:
+  void addCheckFactories(clang::tidy::ClangTidyCheckFactories &factories) override {
+    for (const RuleInfo &r : allRules()) {
+      std::string rule = r.id;
+      factories.registerCheckFactory("sqlrace-" + rule,
+                                     [rule](llvm::StringRef name, clang::tidy::ClangTidyContext *ctx) {
+                                       return std::make_unique<RuleCheck>(name, ctx, rule);
+                                     });
+    }
+  }
+};
+
+}  // namespace
+}  // namespace sqlrace::tidy
+
+static clang::tidy::ClangTidyModuleRegistry::Add<sqlrace::tidy::Module>
+    X("sqlrace-module", "Check-then-act races in database code.");
