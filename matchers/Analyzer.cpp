@@ -458,8 +458,13 @@ private:
       const Expr *rhs = strip(d.rhs);
       if (d.kind == Def::Init && rhs && isa<InitListExpr>(rhs)) {
         auto *il = cast<InitListExpr>(rhs);
-        for (unsigned i = 0; i < il->getNumInits(); ++i)
-          addParam(x, (int)i + 1, valueDeps(il->getInit(i), d.pos, 0));
+        for (unsigned i = 0; i < il->getNumInits(); ++i) {
+          // An element that points at a buffer sends the buffer's contents at
+          // the time of the execution, not at the time the array was filled.
+          const VarDecl *buf = varOf(il->getInit(i));
+          bool isBuffer = buf && buf->getType()->isArrayType();
+          addParam(x, (int)i + 1, valueDeps(il->getInit(i), isBuffer ? at : d.pos, 0));
+        }
       } else if (d.kind == Def::Element) {
         addParam(x, d.element >= 0 ? d.element + 1 : 0, valueDeps(d.rhs, d.pos, 0));
       } else if (d.kind != Def::Entry) {

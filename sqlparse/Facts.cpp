@@ -150,13 +150,16 @@ void selectKeys(const PgQuery__SelectStmt *s, Facts &f) {
   if (s->larg) selectKeys(s->larg, f);
   collectKeys(s->where_clause, f);
   if (!f.keyColumns.empty()) return;
-  for (size_t i = 0; i < s->n_target_list; ++i)
-    walk(s->target_list[i], [&](const ProtobufCMessage *m) {
+  auto fromSubLinks = [&](const PgQuery__Node *n) {
+    walk(n, [&](const ProtobufCMessage *m) {
       if (auto *sl = as<PgQuery__SubLink>(m, pg_query__sub_link__descriptor))
         if (f.keyColumns.empty() && sl->subselect &&
             sl->subselect->node_case == PG_QUERY__NODE__NODE_SELECT_STMT)
           collectKeys(sl->subselect->select_stmt->where_clause, f);
     });
+  };
+  for (size_t i = 0; i < s->n_target_list; ++i) fromSubLinks(s->target_list[i]);
+  fromSubLinks(s->where_clause);
 }
 
 Isolation isolationFrom(const std::string &level) {

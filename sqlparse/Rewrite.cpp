@@ -180,4 +180,23 @@ Rewrite advisoryXactLock(std::string_view table, const std::vector<int> &keyPara
   return canonical("SELECT pg_advisory_xact_lock(hashtext(" + key + "))");
 }
 
+std::string withPlaceholders(std::string_view sql, char style) {
+  std::string out;
+  char quote = 0;
+  for (size_t i = 0; i < sql.size(); ++i) {
+    char c = sql[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '$' && i + 1 < sql.size() && std::isdigit((unsigned char)sql[i + 1]) &&
+               (i == 0 || !(std::isalnum((unsigned char)sql[i - 1]) || sql[i - 1] == '_'))) {
+      out += style;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace sqlrace::sql

@@ -12,7 +12,7 @@
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
-#include "clang/Tooling/CommonOptionsParser.h"
+#include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
@@ -25,11 +25,15 @@ using namespace clang::tooling;
 namespace {
 
 llvm::cl::OptionCategory Category("sqlrace options");
-llvm::cl::extrahelp CommonHelp(CommonOptionsParser::HelpMessage);
-llvm::cl::extrahelp MoreHelp(
-    "\nsqlrace finds check-then-act races in database code (rules: max-plus-one,\n"
-    "check-then-insert). Exit status: 0 no findings, 1 findings, 2 usage or tool error.\n"
-    "With -p <build dir> and no files, every file of the compile database is analyzed.\n");
+const char *Overview =
+    "sqlrace finds check-then-act races in database code.\n\n"
+    "  sqlrace -p <build dir> [<file> ...]     files from compile_commands.json (all when none given)\n"
+    "  sqlrace <file> ... -- <compiler flags>  files compiled with the given flags\n\n"
+    "Exit status: 0 no findings, 1 findings, 2 usage or tool error (including code that does not compile).\n";
+llvm::cl::opt<std::string> BuildPath("p", llvm::cl::cat(Category), llvm::cl::Optional,
+                                     llvm::cl::desc("Build directory containing compile_commands.json"));
+llvm::cl::list<std::string> SourcePaths(llvm::cl::Positional, llvm::cl::ZeroOrMore, llvm::cl::cat(Category),
+                                        llvm::cl::desc("[<file> ...]"));
 llvm::cl::opt<std::string> ResourceDir("resource-dir", llvm::cl::cat(Category),
                                        llvm::cl::desc("Clang resource directory (builtin headers)"),
                                        llvm::cl::init(SQLRACE_CLANG_RESOURCE_DIR));
@@ -128,19 +132,35 @@ private:
 
 int main(int argc, const char **argv) {
   llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) { os << "sqlrace " SQLRACE_VERSION "\n"; });
-  auto parser = CommonOptionsParser::create(argc, argv, Category, llvm::cl::ZeroOrMore);
-  if (!parser) {
-    llvm::errs() << "sqlrace: error: " << llvm::toString(parser.takeError()) << "\n";
+  // Everything after `--` is compiler flags for a fixed compile database.
+  int nargs = argc;
+  std::string err;
+  std::unique_ptr<CompilationDatabase> db = FixedCompilationDatabase::loadFromCommandLine(nargs, argv, err);
+  if (!err.empty()) {
+    llvm::errs() << "sqlrace: error: " << err << "\n";
     return 2;
   }
-  std::vector<std::string> files = parser->getSourcePathList();
-  if (files.empty()) files = parser->getCompilations().getAllFiles();
+  llvm::cl::HideUnrelatedOptions(Category);
+  if (!llvm::cl::ParseCommandLineOptions(nargs, argv, Overview, &llvm::errs())) return 2;
+  if (!db) {
+    if (!BuildPath.empty())
+      db = CompilationDatabase::autoDetectFromDirectory(BuildPath, err);
+    else if (!SourcePaths.empty())
+      db = CompilationDatabase::autoDetectFromSource(SourcePaths[0], err);
+    else
+      err = "no input: give -p <build dir>, or files followed by -- <compiler flags>";
+    if (!db) {
+      llvm::errs() << "sqlrace: error: cannot load a compilation database: " << err << "\n";
+      return 2;
+    }
+  }
+  std::vector<std::string> files(SourcePaths.begin(), SourcePaths.end());
+  if (files.empty()) files = db->getAllFiles();
   if (files.empty()) {
-    llvm::errs() << "sqlrace: error: no input files (give files, or -p <dir> with a compile_commands.json "
-                    "that lists some)\n";
+    llvm::errs() << "sqlrace: error: no input files (the compilation database lists none)\n";
     return 2;
   }
-  ClangTool tool(parser->getCompilations(), files);
+  ClangTool tool(*db, files);
   // Builtin headers (stddef.h, ...) live in clang's resource directory, which a
   // tool installed outside LLVM's tree cannot find on its own.
   tool.appendArgumentsAdjuster(

@@ -122,6 +122,9 @@ Rewrite parentCounter(std::string_view parentTable, std::string_view counterColu
 // SELECT pg_advisory_xact_lock(hashtext(<table> || $k)) keyed on the given placeholders.
 Rewrite advisoryXactLock(std::string_view table, const std::vector<int> &keyParams);
 
+// $n placeholders written in another style: '?' gives ?n (SQLite numbered parameters).
+std::string withPlaceholders(std::string_view sql, char style);
+
 // Round trip: parse and deparse (canonical form); error if it does not parse.
 Rewrite canonical(std::string_view sql);
 

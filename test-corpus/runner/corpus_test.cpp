@@ -1,0 +1,200 @@
+// Runs both frontends (the sqlrace CLI and the real clang-tidy loading the
+// plugin) on every corpus file and checks their diagnostics against the
+// expectations written in the file, and against each other.
+#include "Expectations.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <dirent.h>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+
+using namespace sqlrace::test;
+
+namespace {
+
+struct RunResult {
+  int status = -1;
+  std::string out;
+};
+
+RunResult run(const std::string &cmd) {
+  RunResult r;
+  FILE *p = popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) return r;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  int st = pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+std::string readFile(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string flagsFor(const std::string &file) {
+  std::string f = " -I" SQLRACE_PG_INCLUDE;
+  if (file.size() > 2 && file.substr(file.size() - 2) == ".c") f += " -std=c11";
+  else f += " -std=c++17";
+  return f;
+}
+
+std::string cliCommand(const std::string &file) {
+  return std::string(SQLRACE_CLI) + " " + file + " --" + flagsFor(file);
+}
+
+std::string tidyCommand(const std::string &file) {
+  return std::string(SQLRACE_CLANG_TIDY) + " --quiet --load=" SQLRACE_TIDY_PLUGIN " --checks='-*,sqlrace-*' " + file +
+         " --" + flagsFor(file);
+}
+
+std::vector<std::string> listCases() {
+  std::vector<std::string> out;
+  if (DIR *d = opendir(SQLRACE_CASES_DIR)) {
+    while (dirent *e = readdir(d)) {
+      std::string n = e->d_name;
+      if (n.size() > 2 && (n.substr(n.size() - 2) == ".c" || n.substr(n.size() - 4) == ".cpp")) out.push_back(n);
+    }
+    closedir(d);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string report(const std::vector<std::string> &problems, const std::string &output) {
+  std::string s;
+  for (const std::string &p : problems) s += "  " + p + "\n";
+  return s + "--- output ---\n" + output;
+}
+
+class Corpus : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Corpus, CliMatchesExpectations) {
+  std::string file = std::string(SQLRACE_CASES_DIR) + "/" + GetParam();
+  std::vector<Expectation> want = parseExpectations(readFile(file));
+  RunResult r = run(cliCommand(file));
+  std::vector<Diag> got = parseDiagnostics(r.out, file);
+  std::vector<std::string> problems = compare(want, got);
+  EXPECT_TRUE(problems.empty()) << report(problems, r.out);
+  bool anyWarning = std::any_of(want.begin(), want.end(), [](const Expectation &e) { return e.kind == "warning"; });
+  EXPECT_EQ(r.status, anyWarning ? 1 : 0) << "exit status\n" << r.out;
+}
+
+TEST_P(Corpus, ClangTidyPluginMatchesExpectationsAndCli) {
+  std::string file = std::string(SQLRACE_CASES_DIR) + "/" + GetParam();
+  std::vector<Expectation> want = parseExpectations(readFile(file));
+  RunResult t = run(tidyCommand(file));
+  ASSERT_EQ(t.status, 0) << t.out;
+  std::vector<Diag> tidy = parseDiagnostics(t.out, file);
+  std::vector<std::string> problems = compare(want, tidy);
+  EXPECT_TRUE(problems.empty()) << report(problems, t.out);
+  // Same findings, same places, same words as the CLI.
+  RunResult c = run(cliCommand(file));
+  std::vector<Diag> cli = parseDiagnostics(c.out, file);
+  std::sort(tidy.begin(), tidy.end());
+  std::sort(cli.begin(), cli.end());
+  EXPECT_EQ(tidy, cli) << "clang-tidy:\n" << t.out << "\nsqlrace:\n" << c.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, Corpus, ::testing::ValuesIn(listCases()),
+                         [](const ::testing::TestParamInfo<std::string> &i) {
+                           std::string n = i.param;
+                           for (char &ch : n)
+                             if (!isalnum((unsigned char)ch)) ch = '_';
+                           return n;
+                         });
+
+TEST(CorpusSanity, EveryRuleHasPositivesAndTheCorpusHasNegatives) {
+  int maxPlusOne = 0, checkThenInsert = 0, quietFiles = 0;
+  for (const std::string &c : listCases()) {
+    std::vector<Expectation> want = parseExpectations(readFile(std::string(SQLRACE_CASES_DIR) + "/" + c));
+    int warnings = 0;
+    for (const Expectation &e : want) {
+      if (e.kind != "warning") continue;
+      ++warnings;
+      if (e.substring.find("max-plus-one") != std::string::npos) ++maxPlusOne;
+      if (e.substring.find("check-then-insert") != std::string::npos) ++checkThenInsert;
+    }
+    if (warnings == 0) ++quietFiles;
+  }
+  EXPECT_GE(maxPlusOne, 3);
+  EXPECT_GE(checkThenInsert, 3);
+  EXPECT_GE(quietFiles, 2);
+}
+
+// ---- the comparison itself must be able to fail ----------------------------
+TEST(Expectations, MissingAndUnexpectedAreReported) {
+  std::string src = "int a; // expected-warning{{[sqlrace-x]}}\n// expected-note@+1{{check of 't'}}\nint b;\n";
+  std::vector<Expectation> want = parseExpectations(src);
+  ASSERT_EQ(want.size(), 2u);
+  EXPECT_EQ(want[0].line, 1u);
+  EXPECT_EQ(want[1].line, 3u);
+  std::vector<Diag> got = parseDiagnostics(
+      "/x/f.c:1:5: warning: bad thing [sqlrace-x]\n/x/f.c:4:1: note: check of 't' here\nother.c:1:1: warning: y\n",
+      "f.c");
+  ASSERT_EQ(got.size(), 2u);
+  std::vector<std::string> p = compare(want, got);
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_NE(p[0].find("missing note on line 3"), std::string::npos);
+  EXPECT_NE(p[1].find("unexpected note on line 4"), std::string::npos);
+  got[1].line = 3;
+  EXPECT_TRUE(compare(want, got).empty());
+}
+
+// ---- bad input: clear messages, no crash, exit codes -------------------------
+TEST(BadInput, UnparseableSqlIsARemarkNotACrash) {
+  std::string file = SQLRACE_BAD_DIR "/unparseable_sql.c";
+  std::vector<Expectation> want = parseExpectations(readFile(file));
+  RunResult r = run(cliCommand(file));
+  EXPECT_EQ(r.status, 0) << r.out;  // remarks do not fail the run
+  std::vector<std::string> problems = compare(want, parseDiagnostics(r.out, file));
+  EXPECT_TRUE(problems.empty()) << report(problems, r.out);
+  RunResult t = run(tidyCommand(file));
+  EXPECT_EQ(t.status, 0) << t.out;
+  problems = compare(want, parseDiagnostics(t.out, file));
+  EXPECT_TRUE(problems.empty()) << report(problems, t.out);
+}
+
+TEST(BadInput, CodeThatDoesNotCompileExitsTwoWithAMessage) {
+  RunResult r = run(cliCommand(SQLRACE_BAD_DIR "/does_not_compile.c"));
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("error: use of undeclared identifier"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("does not compile"), std::string::npos) << r.out;
+}
+
+TEST(BadInput, MissingCompileDatabaseExitsTwo) {
+  RunResult r = run(std::string(SQLRACE_CLI) + " -p /nonexistent/build");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("compilation database"), std::string::npos) << r.out;
+}
+
+TEST(BadInput, MissingFileExitsTwo) {
+  RunResult r = run(std::string(SQLRACE_CLI) + " /nonexistent/file.c --");
+  EXPECT_EQ(r.status, 2) << r.out;
+}
+
+TEST(BadInput, UnknownOptionExitsTwo) {
+  RunResult r = run(std::string(SQLRACE_CLI) + " --no-such-option x.c --");
+  EXPECT_NE(r.status, 0) << r.out;
+  EXPECT_NE(r.status, 1) << r.out;
+}
+
+TEST(Cli, VersionAndBuiltinHeaders) {
+  RunResult v = run(std::string(SQLRACE_CLI) + " --version");
+  EXPECT_EQ(v.status, 0);
+  EXPECT_NE(v.out.find("sqlrace"), std::string::npos) << v.out;
+  // stddef.h comes from clang's resource directory, found without help.
+  RunResult r = run(cliCommand(SQLRACE_BAD_DIR "/builtin_headers.c"));
+  EXPECT_EQ(r.status, 0) << r.out;
+}
+
+}  // namespace
