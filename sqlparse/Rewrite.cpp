@@ -8,6 +8,8 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <algorithm>
 
 namespace sqlrace::sql {
 using namespace tree;
@@ -88,13 +90,107 @@ Rewrite canonical(std::string_view sql) {
   return r;
 }
 
+namespace {
+
+int paramOf(const PgQuery__Node *n) {
+  while (n && n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST && n->type_cast) n = n->type_cast->arg;
+  return n && n->node_case == PG_QUERY__NODE__NODE_PARAM_REF ? n->param_ref->number : 0;
+}
+
+PgQuery__Node *copyNode(const PgQuery__Node *n) {
+  size_t len = pg_query__node__get_packed_size(n);
+  std::string buf(len, '\0');
+  pg_query__node__pack(n, reinterpret_cast<uint8_t *>(buf.data()));
+  return pg_query__node__unpack(nullptr, len, reinterpret_cast<const uint8_t *>(buf.data()));
+}
+
+// The UPDATE's assignment value, rewritten for DO UPDATE; null if a placeholder
+// has no INSERT column to come from.
+PgQuery__Node *conflictValue(const PgQuery__Node *val, const std::string &table,
+                             const std::map<int, std::string> &paramColumn) {
+  PgQuery__Node *v = copyNode(val);
+  bool ok = v != nullptr;
+  std::vector<PgQuery__Node *> nodes;
+  if (v)
+    walk(v, [&](const ProtobufCMessage *m) {
+      if (m->descriptor == &pg_query__node__descriptor) nodes.push_back(const_cast<PgQuery__Node *>(
+                                                            reinterpret_cast<const PgQuery__Node *>(m)));
+    });
+  for (PgQuery__Node *n : nodes) {
+    if (n->node_case == PG_QUERY__NODE__NODE_PARAM_REF) {
+      auto it = paramColumn.find(n->param_ref->number);
+      if (it == paramColumn.end()) { ok = false; break; }
+      PgQuery__Node *ref = makeColumnRef({"excluded", it->second});
+      pg_query__param_ref__free_unpacked(n->param_ref, nullptr);
+      n->node_case = PG_QUERY__NODE__NODE_COLUMN_REF;
+      n->column_ref = ref->column_ref;
+      std::free(ref);
+    } else if (n->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && n->column_ref->n_fields == 1 &&
+               n->column_ref->fields[0]->node_case == PG_QUERY__NODE__NODE_STRING) {
+      // unqualified column: in DO UPDATE it must name the existing row
+      PgQuery__ColumnRef *c = n->column_ref;
+      PgQuery__Node **fields = makeArray(2);
+      fields[0] = makeString(table);
+      fields[1] = c->fields[0];
+      std::free(c->fields);
+      c->fields = fields;
+      c->n_fields = 2;
+    }
+  }
+  if (!ok && v) {
+    pg_query__node__free_unpacked(v, nullptr);
+    v = nullptr;
+  }
+  return v;
+}
+
+}  // namespace
+
 Rewrite insertOnConflict(std::string_view insertSql, const std::vector<std::string> &keys,
-                         const std::vector<std::string> &updateColumns) {
+                         std::string_view updateSql) {
   ParseTree t = parse(normalize(insertSql).text);
   PgQuery__InsertStmt *ins = firstInsert(t);
   if (!ins) return fail(t ? "not an INSERT statement" : t.error);
   if (keys.empty()) return fail("no key columns to arbitrate on");
   if (ins->on_conflict_clause) pg_query__on_conflict_clause__free_unpacked(ins->on_conflict_clause, nullptr);
+
+  // $n -> the INSERT column it is written to
+  std::string table = ins->relation && ins->relation->relname ? ins->relation->relname : "";
+  std::map<int, std::string> paramColumn;
+  std::vector<std::string> insertCols;
+  for (size_t i = 0; i < ins->n_cols; ++i)
+    insertCols.push_back(ins->cols[i]->node_case == PG_QUERY__NODE__NODE_RES_TARGET && ins->cols[i]->res_target->name
+                             ? ins->cols[i]->res_target->name : "");
+  if (ins->select_stmt && ins->select_stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT) {
+    const PgQuery__SelectStmt *sel = ins->select_stmt->select_stmt;
+    if (sel->n_values_lists == 1 && sel->values_lists[0]->node_case == PG_QUERY__NODE__NODE_LIST) {
+      const PgQuery__List *row = sel->values_lists[0]->list;
+      for (size_t i = 0; i < row->n_items && i < insertCols.size(); ++i)
+        if (int p = paramOf(row->items[i])) paramColumn.emplace(p, insertCols[i]);
+    }
+  }
+  auto isKey = [&](const std::string &c) { return std::find(keys.begin(), keys.end(), c) != keys.end(); };
+  auto inserted = [&](const std::string &c) {
+    return std::find(insertCols.begin(), insertCols.end(), c) != insertCols.end();
+  };
+
+  std::vector<PgQuery__Node *> assignments;
+  if (!updateSql.empty()) {
+    ParseTree u = parse(normalize(updateSql).text);
+    if (u && u.root->n_stmts > 0 && u.root->stmts[0]->stmt &&
+        u.root->stmts[0]->stmt->node_case == PG_QUERY__NODE__NODE_UPDATE_STMT) {
+      const PgQuery__UpdateStmt *up = u.root->stmts[0]->stmt->update_stmt;
+      for (size_t i = 0; i < up->n_target_list; ++i) {
+        if (up->target_list[i]->node_case != PG_QUERY__NODE__NODE_RES_TARGET) continue;
+        const PgQuery__ResTarget *rt = up->target_list[i]->res_target;
+        std::string col = rt->name ? rt->name : "";
+        if (col.empty() || isKey(col)) continue;
+        PgQuery__Node *val = conflictValue(rt->val, table, paramColumn);
+        if (!val && inserted(col)) val = makeColumnRef({"excluded", col});
+        if (val) assignments.push_back(makeResTarget(col, val));
+      }
+    }
+  }
 
   PgQuery__OnConflictClause oc = PG_QUERY__ON_CONFLICT_CLAUSE__INIT;
   PgQuery__InferClause ic = PG_QUERY__INFER_CLAUSE__INIT;
@@ -108,18 +204,60 @@ Rewrite insertOnConflict(std::string_view insertSql, const std::vector<std::stri
   infer->location = -1;
   clause->infer = infer;
   clause->location = -1;
-  if (updateColumns.empty()) {
+  if (assignments.empty()) {
     clause->action = PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_NOTHING;
   } else {
     clause->action = PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE;
-    clause->n_target_list = updateColumns.size();
-    clause->target_list = makeArray(updateColumns.size());
-    for (size_t i = 0; i < updateColumns.size(); ++i)
-      clause->target_list[i] =
-          makeResTarget(updateColumns[i], makeColumnRef({"excluded", updateColumns[i]}));
+    clause->n_target_list = assignments.size();
+    clause->target_list = makeArray(assignments.size());
+    for (size_t i = 0; i < assignments.size(); ++i) clause->target_list[i] = assignments[i];
   }
   ins->on_conflict_clause = clause;
   return finish(t);
+}
+
+// INSERT ... SELECT <no columns read> FROM t WHERE ...: once the aggregate is
+// gone, reading t would insert one row per row of t; the values go in VALUES.
+static void valuesIfConstant(PgQuery__SelectStmt *sel) {
+  if (sel->n_from_clause == 0 || sel->n_group_clause || sel->having_clause || sel->larg) return;
+  bool readsColumns = false;
+  for (size_t i = 0; i < sel->n_target_list; ++i)
+    walk(sel->target_list[i], [&](const ProtobufCMessage *m) {
+      if (m->descriptor == &pg_query__column_ref__descriptor || m->descriptor == &pg_query__sub_link__descriptor ||
+          m->descriptor == &pg_query__func_call__descriptor)
+        readsColumns = true;
+    });
+  if (readsColumns) return;
+  PgQuery__List init = PG_QUERY__LIST__INIT;
+  auto *row = static_cast<PgQuery__List *>(std::malloc(sizeof init));
+  *row = init;
+  row->n_items = sel->n_target_list;
+  row->items = makeArray(sel->n_target_list);
+  for (size_t i = 0; i < sel->n_target_list; ++i) {
+    PgQuery__Node *t = sel->target_list[i];
+    if (t->node_case == PG_QUERY__NODE__NODE_RES_TARGET) {
+      row->items[i] = t->res_target->val;
+      t->res_target->val = nullptr;
+    }
+    pg_query__node__free_unpacked(t, nullptr);
+  }
+  std::free(sel->target_list);
+  sel->target_list = nullptr;
+  sel->n_target_list = 0;
+  for (size_t i = 0; i < sel->n_from_clause; ++i) pg_query__node__free_unpacked(sel->from_clause[i], nullptr);
+  std::free(sel->from_clause);
+  sel->from_clause = nullptr;
+  sel->n_from_clause = 0;
+  if (sel->where_clause) pg_query__node__free_unpacked(sel->where_clause, nullptr);
+  sel->where_clause = nullptr;
+  PgQuery__Node node = PG_QUERY__NODE__INIT;
+  auto *n = static_cast<PgQuery__Node *>(std::malloc(sizeof node));
+  *n = node;
+  n->node_case = PG_QUERY__NODE__NODE_LIST;
+  n->list = row;
+  sel->values_lists = makeArray(1);
+  sel->values_lists[0] = n;
+  sel->n_values_lists = 1;
 }
 
 Rewrite insertWithoutColumn(std::string_view insertSql, std::string_view column) {
@@ -147,6 +285,7 @@ Rewrite insertWithoutColumn(std::string_view insertSql, std::string_view column)
       }
     } else if (idx < sel->n_target_list) {
       removeAt(sel->target_list, sel->n_target_list, idx);
+      valuesIfConstant(sel);
     }
   }
   removeAt(ins->cols, ins->n_cols, idx);
@@ -155,7 +294,14 @@ Rewrite insertWithoutColumn(std::string_view insertSql, std::string_view column)
 
 Rewrite uniqueIndex(std::string_view table, const std::vector<std::string> &cols) {
   if (cols.empty()) return fail("no columns");
-  return canonical("CREATE UNIQUE INDEX ON " + quoteIdent(table) + " (" + join(cols) + ")");
+  ParseTree t = parse("CREATE UNIQUE INDEX ON " + quoteIdent(table) + " (" + join(cols) + ")");
+  if (!t || t.root->n_stmts != 1 || t.root->stmts[0]->stmt->node_case != PG_QUERY__NODE__NODE_INDEX_STMT)
+    return fail(t ? "not an index" : t.error);
+  // btree is the default; leave the access method out so the SQL reads as people write it
+  PgQuery__IndexStmt *ix = t.root->stmts[0]->stmt->index_stmt;
+  if (ix->access_method && ix->access_method != protobuf_c_empty_string) std::free(ix->access_method);
+  ix->access_method = (char *)protobuf_c_empty_string;
+  return finish(t);
 }
 
 Rewrite sequenceDefault(std::string_view table, std::string_view column) {

@@ -12,21 +12,16 @@ bool contains(const std::vector<std::string> &v, const std::string &s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-// Columns to set in DO UPDATE: what the code updates when the row is found
-// (an UPDATE of the same table decided by the same check), else nothing.
-std::vector<std::string> updatedColumns(const FunctionEvents &ev, int check, const Facts &insert,
-                                        const std::vector<std::string> &keys) {
-  std::vector<std::string> cols;
+// The UPDATE the code runs instead of the INSERT when the check finds the row
+// (an UPDATE of the same table decided by the same check), or "".
+std::string updateWhenFound(const FunctionEvents &ev, int check, const Facts &insert) {
   for (const Execution &u : ev.executions) {
     if (!u.controlDeps.count(check)) continue;
-    for (const Facts &f : ev.statements[u.statement].parsed->statements) {
-      if (f.kind != StmtKind::Update || f.targetTable != insert.targetTable) continue;
-      for (const std::string &c : f.setColumns)
-        if (!contains(keys, c) && !contains(cols, c) && (insert.insertColumns.empty() || contains(insert.insertColumns, c)))
-          cols.push_back(c);
-    }
+    const Statement &s = ev.statements[u.statement];
+    for (const Facts &f : s.parsed->statements)
+      if (f.kind == StmtKind::Update && f.targetTable == insert.targetTable) return s.text;
   }
-  return cols;
+  return {};
 }
 
 std::string suggestion(const FunctionEvents &ev, int check, const Facts &checkFacts, const Statement &ins,
@@ -39,7 +34,7 @@ std::string suggestion(const FunctionEvents &ev, int check, const Facts &checkFa
     return lock.ok ? lock.sql + " -- in the same transaction, before the check" : std::string();
   }
   Rewrite idx = uniqueIndex(insert.targetTable, keys);
-  Rewrite up = insertOnConflict(ins.text, keys, updatedColumns(ev, check, insert, keys));
+  Rewrite up = insertOnConflict(ins.text, keys, updateWhenFound(ev, check, insert));
   if (!idx.ok || !up.ok) return {};
   std::string sql = idx.sql + "; " + up.sql;
   return ins.dialect == Dialect::SQLite ? withPlaceholders(sql, '?') : sql;

@@ -14,14 +14,23 @@ std::string parentTableFor(const std::string &keyColumn) {
   char last = base.back();
   if (last == 'y' && base.size() > 1 && std::string("aeiou").find(base[base.size() - 2]) == std::string::npos)
     return base.substr(0, base.size() - 1) + "ies";
-  if (last == 's' || last == 'x' || last == 'z' || base.size() > 2 && (base.substr(base.size() - 2) == "ch" ||
-                                                                        base.substr(base.size() - 2) == "sh"))
+  std::string tail2 = base.size() > 2 ? base.substr(base.size() - 2) : "";
+  if (last == 's' || last == 'x' || last == 'z' || tail2 == "ch" || tail2 == "sh")
     return base + "es";
   return base + "s";
 }
 
-std::string suggestion(const Facts &check, const Facts &insert, const std::string &insertSql,
+std::string suggestion(const Statement &chk, const Facts &check, const Statement &ins, const Facts &insert,
                        const std::string &column) {
+  const std::string &insertSql = ins.text;
+  if (ins.dialect == Dialect::SQLite) {
+    // SQLite has no sequences; BEGIN IMMEDIATE takes the write lock before the read,
+    // so a second writer waits until this one commits.
+    Rewrite c = canonical(chk.text), i = canonical(ins.text);
+    if (!c.ok || !i.ok) return {};
+    std::string body = chk.id == ins.id ? i.sql : c.sql + "; " + i.sql;
+    return "BEGIN IMMEDIATE; " + withPlaceholders(body, '?') + "; COMMIT";
+  }
   for (const std::string &k : check.keyColumns) {
     std::string parent = parentTableFor(k);
     if (parent.empty()) continue;
@@ -31,8 +40,8 @@ std::string suggestion(const Facts &check, const Facts &insert, const std::strin
              " (add the counter column " + parent + ".last_" + column + " first)";
   }
   Rewrite seq = sequenceDefault(insert.targetTable, column);
-  Rewrite ins = insertWithoutColumn(insertSql, column);
-  if (seq.ok && ins.ok) return seq.sql + "; " + ins.sql;
+  Rewrite omit = insertWithoutColumn(insertSql, column);
+  if (seq.ok && omit.ok) return seq.sql + "; " + omit.sql;
   if (seq.ok) return seq.sql + " -- then omit " + column + " from the INSERT";
   return {};
 }
@@ -45,7 +54,7 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
   f.message = "INSERT into '" + insert.targetTable + "' writes " + column + " computed from MAX(" + column +
               ") read earlier without a lock; concurrent sessions get the same value";
   f.notes.push_back({chk.sqlLoc, "MAX(" + column + ") of '" + insert.targetTable + "' read here"});
-  f.rewrite = suggestion(check, insert, ins.text, column);
+  f.rewrite = suggestion(chk, check, ins, insert, column);
   if (!f.rewrite.empty()) f.notes.push_back({ins.sqlLoc, "suggested rewrite: " + f.rewrite});
   out.push_back(std::move(f));
   (void)ev;

@@ -23,7 +23,7 @@ int subscribe(PGconn *conn, const char *user_id, const char *plan)
 
     if (count == 0) {
         res = PQexecParams(conn,
-            "INSERT INTO subscriptions (user_id, plan, started_at) VALUES ($1, $2, now())", // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{suggested rewrite:}}
+            "INSERT INTO subscriptions (user_id, plan, started_at) VALUES ($1, $2, now())", // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO subscriptions (user_id, plan, started_at) VALUES ($1, $2, now()) ON CONFLICT (user_id, plan) DO NOTHING}}
             2, NULL, args, NULL, NULL, 0);
         if (PQresultStatus(res) != PGRES_COMMAND_OK) {
             PQclear(res);
@@ -51,7 +51,7 @@ int follow(PGconn *conn, const char *follower, const char *followee)
     if (already)
         return 0;
 
-    res = PQexecParams(conn, "INSERT INTO follows (follower, followee) VALUES ($1, $2)", // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{suggested rewrite:}}
+    res = PQexecParams(conn, "INSERT INTO follows (follower, followee) VALUES ($1, $2)", // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO follows (follower, followee) VALUES ($1, $2) ON CONFLICT (follower, followee) DO NOTHING}}
                        2, NULL, args, NULL, NULL, 0);
     int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 1 : -1;
     PQclear(res);
@@ -73,7 +73,7 @@ int register_device(PGconn *conn, const char *serial, const char *owner)
         fprintf(stderr, "device %s already registered\n", serial);
         rc = 0;
     } else {
-        PGresult *i = PQexecParams(conn, "INSERT INTO devices (serial, owner) VALUES ($1, $2)", // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{suggested rewrite:}}
+        PGresult *i = PQexecParams(conn, "INSERT INTO devices (serial, owner) VALUES ($1, $2)", // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO devices (serial, owner) VALUES ($1, $2) ON CONFLICT (serial) DO NOTHING}}
                                    2, NULL, k, NULL, NULL, 0);
         rc = PQresultStatus(i) == PGRES_COMMAND_OK ? 1 : -1;
         PQclear(i);

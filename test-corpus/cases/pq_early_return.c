@@ -23,7 +23,7 @@ int watch_repo(PGconn *conn, const char *user, const char *repo)
     }
     PQclear(r);
 
-    r = PQexecParams(conn, "INSERT INTO watchers (user_name, repo) VALUES ($1, $2)", // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{suggested rewrite:}}
+    r = PQexecParams(conn, "INSERT INTO watchers (user_name, repo) VALUES ($1, $2)", // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO watchers (user_name, repo) VALUES ($1, $2) ON CONFLICT (user_name, repo) DO NOTHING}}
                      2, NULL, args, NULL, NULL, 0);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);
@@ -48,7 +48,7 @@ int mark_read(PGconn *conn, const char *msg_id, const char *reader)
     }
     PQclear(res);
     res = PQexecParams(conn,
-                       "INSERT INTO message_reads (message_id, reader, read_at) VALUES ($1, $2, now())", // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{suggested rewrite:}}
+                       "INSERT INTO message_reads (message_id, reader, read_at) VALUES ($1, $2, now())", // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO message_reads (message_id, reader, read_at) VALUES ($1, $2, now()) ON CONFLICT (message_id, reader) DO NOTHING}}
                        2, NULL, pv, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_COMMAND_OK)
         goto out;
@@ -78,7 +78,7 @@ int grant_badge(PGconn *conn, int user_id, const char *badge)
     if (has_badge)
         return 0;
 
-    PGresult *ins = PQexecParams(conn, "INSERT INTO user_badges (user_id, badge) VALUES ($1, $2)", // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{suggested rewrite:}}
+    PGresult *ins = PQexecParams(conn, "INSERT INTO user_badges (user_id, badge) VALUES ($1, $2)", // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO user_badges (user_id, badge) VALUES ($1, $2) ON CONFLICT (user_id, badge) DO NOTHING}}
                                  2, NULL, params, NULL, NULL, 0);
     int ok = PQresultStatus(ins) == PGRES_COMMAND_OK;
     PQclear(ins);
@@ -102,7 +102,7 @@ int start_shift(PGconn *conn, const char *worker)
         return 0;
     }
     PQclear(r);
-    r = PQexecParams(conn, "INSERT INTO shifts (worker, started_at) VALUES ($1, now())", // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{suggested rewrite:}}
+    r = PQexecParams(conn, "INSERT INTO shifts (worker, started_at) VALUES ($1, now())", // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO shifts (worker, started_at) VALUES ($1, now()) ON CONFLICT (worker) DO NOTHING}}
                      1, NULL, p, NULL, NULL, 0);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);

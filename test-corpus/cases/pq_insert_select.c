@@ -12,7 +12,7 @@ int new_invoice(PGconn *conn, const char *customer)
 {
     const char *params[1] = { customer };
     PGresult *res = PQexecParams(conn,
-        "INSERT INTO invoices (num, customer) SELECT COALESCE(MAX(num), 0) + 1, $1 FROM invoices RETURNING num", // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{MAX(num) of 'invoices' read here}} expected-note{{suggested rewrite:}}
+        "INSERT INTO invoices (num, customer) SELECT COALESCE(MAX(num), 0) + 1, $1 FROM invoices RETURNING num", // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{MAX(num) of 'invoices' read here}} expected-note{{INSERT INTO invoices (customer) VALUES ($1) RETURNING num}}
         1, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         fprintf(stderr, "new_invoice: %s", PQresultErrorMessage(res));
@@ -28,7 +28,7 @@ int new_invoice(PGconn *conn, const char *customer)
 int ensure_tag(PGconn *conn, const char *name)
 {
     const char *params[1] = { name };
-    PGresult *res = PQexecParams(conn, "INSERT INTO tags (name) SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM tags WHERE name = $1)", // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{check of 'tags'}} expected-note{{suggested rewrite:}}
+    PGresult *res = PQexecParams(conn, "INSERT INTO tags (name) SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM tags WHERE name = $1)", // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{check of 'tags'}} expected-note{{INSERT INTO tags (name) SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM tags WHERE name = $1) ON CONFLICT (name) DO NOTHING}}
                                  1, NULL, params, NULL, NULL, 0);
     int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
     PQclear(res);
@@ -38,7 +38,7 @@ int ensure_tag(PGconn *conn, const char *name)
 /* Positive: the same via PQexec with a literal value, per-year numbering. */
 void next_ticket_2024(PGconn *conn)
 {
-    PGresult *r = PQexec(conn, "INSERT INTO tickets (year, seq) SELECT 2024, COALESCE(MAX(seq), 0) + 1 FROM tickets WHERE year = 2024"); // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{MAX(seq) of 'tickets' read here}} expected-note{{suggested rewrite:}}
+    PGresult *r = PQexec(conn, "INSERT INTO tickets (year, seq) SELECT 2024, COALESCE(MAX(seq), 0) + 1 FROM tickets WHERE year = 2024"); // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{MAX(seq) of 'tickets' read here}} expected-note{{INSERT INTO tickets (year) VALUES (2024)}}
     if (PQresultStatus(r) != PGRES_COMMAND_OK)
         fprintf(stderr, "ticket: %s", PQresultErrorMessage(r));
     PQclear(r);

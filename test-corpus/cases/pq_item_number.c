@@ -37,7 +37,7 @@ int add_item(PGconn *conn, int order_id, const char *sku, int qty)
     params[2] = sku;
     params[3] = q;
     res = PQexecParams(conn,
-                       "INSERT INTO items (order_id, item_number, sku, qty) VALUES ($1, $2, $3, $4)", // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{suggested rewrite:}}
+                       "INSERT INTO items (order_id, item_number, sku, qty) VALUES ($1, $2, $3, $4)", // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{UPDATE orders SET last_item_number = last_item_number + 1 WHERE id = $1 RETURNING last_item_number}}
                        4, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         die_on(res, "insert item");

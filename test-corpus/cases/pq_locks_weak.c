@@ -16,7 +16,7 @@ int label_add_in_txn(PGconn *conn, const char *name)
     int missing = PQntuples(r) == 0;
     PQclear(r);
     if (missing)
-        PQclear(PQexecParams(conn, "INSERT INTO labels (name) VALUES ($1)", 1, NULL, p, NULL, NULL, 0)); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{suggested rewrite:}}
+        PQclear(PQexecParams(conn, "INSERT INTO labels (name) VALUES ($1)", 1, NULL, p, NULL, NULL, 0)); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO labels (name) VALUES ($1) ON CONFLICT (name) DO NOTHING}}
     PQclear(PQexec(conn, "COMMIT"));
     return missing;
 }
@@ -28,7 +28,7 @@ int label_add_repeatable_read(PGconn *conn, const char *name)
     PQclear(PQexec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ"));
     PGresult *r = PQexecParams(conn, "SELECT id FROM labels WHERE name = $1", 1, NULL, p, NULL, NULL, 0); // expected-note{{check of 'labels'}}
     if (PQntuples(r) == 0)
-        PQclear(PQexecParams(conn, "INSERT INTO labels (name) VALUES ($1)", 1, NULL, p, NULL, NULL, 0)); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{suggested rewrite:}}
+        PQclear(PQexecParams(conn, "INSERT INTO labels (name) VALUES ($1)", 1, NULL, p, NULL, NULL, 0)); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO labels (name) VALUES ($1) ON CONFLICT (name) DO NOTHING}}
     PQclear(r);
     PQclear(PQexec(conn, "COMMIT"));
     return 0;
@@ -44,7 +44,7 @@ int label_add_share_mode(PGconn *conn, const char *name)
     int n = atoi(PQgetvalue(r, 0, 0));
     PQclear(r);
     if (n == 0)
-        PQclear(PQexecParams(conn, "INSERT INTO labels (name) VALUES ($1)", 1, NULL, p, NULL, NULL, 0)); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{suggested rewrite:}}
+        PQclear(PQexecParams(conn, "INSERT INTO labels (name) VALUES ($1)", 1, NULL, p, NULL, NULL, 0)); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO labels (name) VALUES ($1) ON CONFLICT (name) DO NOTHING}}
     PQclear(PQexec(conn, "COMMIT"));
     return n;
 }
@@ -62,7 +62,7 @@ int label_add_row_exclusive(PGconn *conn, const char *name)
         return 0;
     }
     PQclear(r);
-    r = PQexecParams(conn, "INSERT INTO labels (name) VALUES ($1)", 1, NULL, p, NULL, NULL, 0); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{suggested rewrite:}}
+    r = PQexecParams(conn, "INSERT INTO labels (name) VALUES ($1)", 1, NULL, p, NULL, NULL, 0); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO labels (name) VALUES ($1) ON CONFLICT (name) DO NOTHING}}
     PQclear(r);
     PQclear(PQexec(conn, "COMMIT"));
     return 1;
@@ -79,7 +79,7 @@ int label_add_other_conn(PGconn *conn, PGconn *lock_conn, const char *name)
     int missing = PQntuples(r) == 0;
     PQclear(r);
     if (missing)
-        PQclear(PQexecParams(conn, "INSERT INTO labels (name) VALUES ($1)", 1, NULL, p, NULL, NULL, 0)); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{suggested rewrite:}}
+        PQclear(PQexecParams(conn, "INSERT INTO labels (name) VALUES ($1)", 1, NULL, p, NULL, NULL, 0)); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO labels (name) VALUES ($1) ON CONFLICT (name) DO NOTHING}}
 
     PQclear(PQexec(lock_conn, "COMMIT"));
     return missing;
@@ -99,7 +99,7 @@ int next_line_other_conn(PGconn *db, PGconn *locker, int invoice_id)
     int next = PQgetisnull(m, 0, 0) ? 1 : atoi(PQgetvalue(m, 0, 0)) + 1;
     PQclear(m);
     snprintf(ln, sizeof ln, "%d", next);
-    PQclear(PQexecParams(db, "INSERT INTO invoice_lines (invoice_id, line_no) VALUES ($1, $2)", // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{suggested rewrite:}}
+    PQclear(PQexecParams(db, "INSERT INTO invoice_lines (invoice_id, line_no) VALUES ($1, $2)", // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{UPDATE invoices SET last_line_no = last_line_no + 1 WHERE id = $1 RETURNING last_line_no}}
                          2, NULL, p, NULL, NULL, 0));
     PQclear(PQexec(locker, "COMMIT"));
     return next;
@@ -125,7 +125,7 @@ int add_item_for_share(PGconn *conn, const char *order_id, const char *sku)
     num[sizeof num - 1] = '\0';
     PQclear(m);
 
-    PGresult *w = PQexecParams(conn, "INSERT INTO items (order_id, item_number, sku) VALUES ($1, $2, $3)", // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{suggested rewrite:}}
+    PGresult *w = PQexecParams(conn, "INSERT INTO items (order_id, item_number, sku) VALUES ($1, $2, $3)", // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{UPDATE orders SET last_item_number = last_item_number + 1 WHERE id = $1 RETURNING last_item_number}}
                                3, NULL, p, NULL, NULL, 0);
     int ok = PQresultStatus(w) == PGRES_COMMAND_OK;
     PQclear(w);
@@ -144,7 +144,7 @@ int label_add_sometimes_locked(PGconn *conn, const char *name, int strict)
     int missing = PQntuples(r) == 0;
     PQclear(r);
     if (missing)
-        PQclear(PQexecParams(conn, "INSERT INTO labels (name) VALUES ($1)", 1, NULL, p, NULL, NULL, 0)); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{suggested rewrite:}}
+        PQclear(PQexecParams(conn, "INSERT INTO labels (name) VALUES ($1)", 1, NULL, p, NULL, NULL, 0)); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO labels (name) VALUES ($1) ON CONFLICT (name) DO NOTHING}}
     PQclear(PQexec(conn, "COMMIT"));
     return missing;
 }

@@ -30,7 +30,7 @@ int sync_product(PGconn *conn, const char *sku, const char *name, double price)
                          3, NULL, up, NULL, NULL, 0);
     } else {
         const char *ins[3] = { sku, name, price_txt };
-        w = PQexecParams(conn, "INSERT INTO products (sku, name, price) VALUES ($1, $2, $3)", // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{suggested rewrite:}}
+        w = PQexecParams(conn, "INSERT INTO products (sku, name, price) VALUES ($1, $2, $3)", // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO products (sku, name, price) VALUES ($1, $2, $3) ON CONFLICT (sku) DO UPDATE SET name = excluded.name, price = excluded.price}}
                          3, NULL, ins, NULL, NULL, 0);
     }
     PQclear(found);
@@ -49,7 +49,7 @@ int sync_product_prepared(PGconn *conn, const char *sku, const char *name, const
     PQclear(r);
     r = PQprepare(conn, "update_product", "UPDATE products SET name = $2, price = $3 WHERE sku = $1", 3, NULL);
     PQclear(r);
-    r = PQprepare(conn, "insert_product", "INSERT INTO products (sku, name, price) VALUES ($1, $2, $3)", 3, NULL); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{suggested rewrite:}}
+    r = PQprepare(conn, "insert_product", "INSERT INTO products (sku, name, price) VALUES ($1, $2, $3)", 3, NULL); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO products (sku, name, price) VALUES ($1, $2, $3) ON CONFLICT (sku) DO UPDATE SET name = excluded.name, price = excluded.price}}
     PQclear(r);
 
     const char *values[3] = { sku, name, price };

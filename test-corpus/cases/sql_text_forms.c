@@ -25,7 +25,7 @@ int account_create(PGconn *conn, const char *email, const char *display)
     if (PQntuples(r) != 0) { PQclear(r); return 0; }
     PQclear(r);
 
-    r = PQexecParams(conn, SQL_ADD_ACCOUNT, 2, NULL, vals, NULL, NULL, 0); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{suggested rewrite:}}
+    r = PQexecParams(conn, SQL_ADD_ACCOUNT, 2, NULL, vals, NULL, NULL, 0); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO accounts (email, display_name) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING}}
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);
     return ok ? 1 : -1;
@@ -45,7 +45,7 @@ int ledger_append(PGconn *conn, int account_id, const char *amount)
     snprintf(seqbuf, sizeof seqbuf, "%d", seq);
 
     r = PQexecParams(conn,
-                     SQL_ADD_LEDGER, // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{suggested rewrite:}}
+                     SQL_ADD_LEDGER, // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{UPDATE accounts SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq}}
                      3, NULL, vals, NULL, NULL, 0);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);
@@ -72,7 +72,7 @@ int alias_claim(PGconn *conn, const char *alias, const char *owner)
     }
     PQclear(res);
 
-    res = PQexecParams(conn, insert_sql, 2, NULL, pv, NULL, NULL, 0); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{suggested rewrite:}}
+    res = PQexecParams(conn, insert_sql, 2, NULL, pv, NULL, NULL, 0); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO aliases (alias, owner) VALUES ($1, $2) ON CONFLICT (alias) DO NOTHING}}
     if (PQresultStatus(res) != PGRES_COMMAND_OK)
         goto fail;
     PQclear(res);
@@ -97,7 +97,7 @@ int coupon_issue(PGconn *conn, const char *code, const char *campaign)
     if (taken)
         return 0;
 
-    // expected-warning@+2{{[sqlrace-check-then-insert]}} expected-note@+2{{suggested rewrite:}}
+    // expected-warning@+2{{[sqlrace-check-then-insert]}} expected-note@+2{{INSERT INTO coupons (code, campaign) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING}}
     res = PQexecParams(conn,
                        "INSERT INTO coupons (code, campaign) "
                        "VALUES ($1, $2)",
@@ -122,7 +122,7 @@ int page_create(sqlite3 *db, const char *slug)
         return -1;
 
     if (sqlite3_prepare_v2(db,
-                           "INSERT INTO pages (slug, created) " // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{suggested rewrite:}}
+                           "INSERT INTO pages (slug, created) " // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO pages (slug, created) VALUES (?1, datetime('now')) ON CONFLICT (slug) DO NOTHING}}
                            "VALUES (?, datetime('now'))",
                            -1, &st, NULL) != SQLITE_OK)
         return -1;

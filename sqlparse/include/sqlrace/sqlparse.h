@@ -107,10 +107,13 @@ struct Rewrite {
   std::string sql;    // one or more statements separated by "; "
   std::string error;
 };
-// The INSERT (first statement of insertSql) with ON CONFLICT (keys) DO NOTHING, or
-// DO UPDATE SET c = EXCLUDED.c for each of updateColumns when it is not empty.
+// The INSERT (first statement of insertSql) with ON CONFLICT (keys) DO NOTHING, or,
+// when updateSql is the UPDATE the code runs when the row exists, DO UPDATE with
+// that UPDATE's assignments: its placeholders become EXCLUDED.<column the INSERT
+// writes them to> and its columns <table>.<column>, so `n = n + $3` stays an
+// increment. Key columns are not reassigned.
 Rewrite insertOnConflict(std::string_view insertSql, const std::vector<std::string> &keys,
-                         const std::vector<std::string> &updateColumns);
+                         std::string_view updateSql = {});
 // The INSERT without `column` (and the value written into it).
 Rewrite insertWithoutColumn(std::string_view insertSql, std::string_view column);
 // CREATE UNIQUE INDEX ON table (cols).
