@@ -90,6 +90,7 @@ public:
     Cfg = CFG::buildCFG(&FD, FD.getBody(), &Ctx, opts);
     if (!Cfg) return {};
     Dom = std::make_unique<CFGDomTree>(Cfg.get());
+    Cdc = std::make_unique<ControlDependencyCalculator>(Cfg.get());
     indexPositions();
     collectStatements();
     collectExecutions();
@@ -294,6 +295,9 @@ private:
     case Def::Entry:
       break;
     }
+    // Implicit flow: `found = 1` inside `if (step == SQLITE_ROW)` or a row loop
+    // carries the check's outcome even though it assigns a constant.
+    addBlockControlDeps(d.pos.block, depth, r);
     InProgress.erase(key);
     DefDepsCache.emplace(key, r);
     out.insert(r.begin(), r.end());
@@ -506,22 +510,58 @@ private:
   }
 
   // ---- control dependence ----------------------------------------------
+  // The branch blocks that decide whether block b runs, transitively.
+  std::vector<const CFGBlock *> controllingBlocks(const CFGBlock *b) {
+    std::vector<const CFGBlock *> out;
+    std::vector<CFGBlock *> work{const_cast<CFGBlock *>(b)};
+    llvm::DenseSet<const CFGBlock *> seen;
+    while (!work.empty()) {
+      CFGBlock *cur = work.back();
+      work.pop_back();
+      for (CFGBlock *d : Cdc->getControlDependencies(cur)) {
+        if (!seen.insert(d).second) continue;
+        work.push_back(d);
+        out.push_back(d);
+      }
+    }
+    return out;
+  }
+
+  Deps conditionDeps(const CFGBlock *d, int depth) {
+    Deps deps;
+    if (const Expr *cond = dyn_cast_or_null<Expr>(d->getTerminatorCondition()))
+      addValueDeps(cond, Pos{d, (unsigned)d->size()}, depth, deps);
+    return deps;
+  }
+
+  void addBlockControlDeps(const CFGBlock *b, int depth, Deps &out) {
+    auto it = BlockDepsCache.find(b);
+    if (it == BlockDepsCache.end()) {
+      if (!BlocksInProgress.insert(b).second) return;
+      Deps r;
+      for (const CFGBlock *d : controllingBlocks(b)) {
+        Deps c = conditionDeps(d, depth + 1);
+        r.insert(c.begin(), c.end());
+      }
+      BlocksInProgress.erase(b);
+      it = BlockDepsCache.emplace(b, std::move(r)).first;
+    }
+    out.insert(it->second.begin(), it->second.end());
+  }
+
+  // A loop header is the target of a back edge: one of its predecessors is dominated by it.
+  bool isLoopHeader(const CFGBlock *d) const {
+    for (const CFGBlock::AdjacentBlock &p : d->preds())
+      if (const CFGBlock *pb = p.getReachableBlock())
+        if (Dom->dominates(d, pb)) return true;
+    return false;
+  }
+
   void computeControlDeps() {
-    ControlDependencyCalculator cdc(Cfg.get());
     for (Execution &x : Ev.executions) {
-      std::vector<CFGBlock *> work{const_cast<CFGBlock *>(ExecPos[x.id].block)};
-      llvm::DenseSet<const CFGBlock *> seen;
-      while (!work.empty()) {
-        CFGBlock *b = work.back();
-        work.pop_back();
-        for (CFGBlock *d : cdc.getControlDependencies(b)) {
-          if (!seen.insert(d).second) continue;
-          work.push_back(d);
-          if (const Expr *cond = dyn_cast_or_null<Expr>(d->getTerminatorCondition())) {
-            Deps deps = valueDeps(cond, Pos{d, (unsigned)d->size()}, 0);
-            x.controlDeps.insert(deps.begin(), deps.end());
-          }
-        }
+      for (const CFGBlock *d : controllingBlocks(ExecPos[x.id].block)) {
+        Deps deps = conditionDeps(d, 0);
+        (isLoopHeader(d) ? x.loopControlDeps : x.controlDeps).insert(deps.begin(), deps.end());
       }
     }
   }
@@ -546,6 +586,9 @@ private:
   std::map<std::tuple<const VarDecl *, const CFGBlock *, unsigned>, std::vector<Def>> DefCache;
   std::map<std::pair<const Stmt *, const VarDecl *>, Deps> DefDepsCache;
   std::set<std::pair<const Stmt *, const VarDecl *>> InProgress;
+  std::unique_ptr<ControlDependencyCalculator> Cdc;
+  std::map<const CFGBlock *, Deps> BlockDepsCache;
+  std::set<const CFGBlock *> BlocksInProgress;
   FunctionEvents Ev;
 };
 

@@ -89,7 +89,7 @@ void maxPlusOne(const FunctionEvents &ev, std::vector<Finding> &out) {
           std::string column = mx->column;
           bool lands = insert.insertColumns.empty();
           for (size_t i = 0; i < insert.insertColumns.size(); ++i)
-            if (insert.insertParams[i] == param && insert.insertColumns[i] == column) lands = true;
+            if ((param == 0 || insert.insertParams[i] == param) && insert.insertColumns[i] == column) lands = true;
           if (!lands || reported.count(ins.id) || protection(ev, c, w)) continue;
           report(ev, chk, *check, ins, insert, column, out);
           reported.insert(ins.id);

@@ -41,10 +41,14 @@ struct Execution {
   int statement = 0;
   Loc loc;
   const void *conn = nullptr;
-  // $n -> statements whose results the value bound to $n depends on
+  // $n -> statements whose results the value bound to $n depends on ($0: some
+  // parameter, which one could not be told)
   std::map<int, std::set<int>> paramDeps;
-  // statements whose results decide whether this execution runs
+  // statements whose results decide (by a branch) whether this execution runs
   std::set<int> controlDeps;
+  // statements whose rows a loop around this execution iterates over: the
+  // execution runs once per row, which is iteration, not a check
+  std::set<int> loopControlDeps;
 };
 
 enum class Severity { Warning, Remark };
