@@ -289,6 +289,12 @@ Rewrite insertWithoutColumn(std::string_view insertSql, std::string_view column)
     }
   }
   removeAt(ins->cols, ins->n_cols, idx);
+  if (ins->n_cols == 0 && ins->select_stmt && ins->select_stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT &&
+      ins->select_stmt->select_stmt->n_values_lists > 0) {
+    // nothing left to write: every column takes its default
+    pg_query__node__free_unpacked(ins->select_stmt, nullptr);
+    ins->select_stmt = nullptr;
+  }
   return finish(t);
 }
 

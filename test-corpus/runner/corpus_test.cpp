@@ -224,3 +224,15 @@ TEST(ExampleProject, FindsTheRacesThroughTheCompileDatabase) {
   EXPECT_NE(r.out.find("on_hand = products.on_hand + excluded.on_hand"), std::string::npos) << r.out;
 }
 }  // namespace
+
+// ctest runs one corpus file per test through --gtest_filter; a filter that
+// selects nothing must fail rather than pass vacuously.
+int main(int argc, char **argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  int rc = RUN_ALL_TESTS();
+  if (::testing::UnitTest::GetInstance()->test_to_run_count() == 0) {
+    fprintf(stderr, "corpus_test: the filter selected no tests\n");
+    return 1;
+  }
+  return rc;
+}

@@ -246,6 +246,10 @@ TEST(Rewrite, OmitColumn) {
       "num");
   ASSERT_TRUE(s.ok) << s.error;
   EXPECT_EQ(s.sql, "INSERT INTO invoices (customer) VALUES ($1) RETURNING num");
+  // the only column gone: DEFAULT VALUES, not the invalid VALUES ()
+  Rewrite d = insertWithoutColumn("INSERT INTO batches (batch_no) VALUES ($1) RETURNING batch_no", "batch_no");
+  ASSERT_TRUE(d.ok) << d.error;
+  EXPECT_EQ(d.sql, "INSERT INTO batches DEFAULT VALUES RETURNING batch_no");
   // a SELECT that still reads columns keeps its FROM
   Rewrite k = insertWithoutColumn("INSERT INTO t (n, name) SELECT MAX(n)+1, u.name FROM t, u GROUP BY u.name", "n");
   ASSERT_TRUE(k.ok) << k.error;
