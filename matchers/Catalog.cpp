@@ -14,6 +14,15 @@ ApiEntry E(std::string_view n, Role r, Dialect d) {
   return e;
 }
 
+// Functions whose only interesting argument is a result or statement handle.
+void addHandleFunctions(std::vector<ApiEntry> &c, std::initializer_list<const char *> names, Role role, Dialect d) {
+  for (const char *n : names) {
+    auto e = E(n, role, d);
+    e.handle = 0;
+    c.push_back(e);
+  }
+}
+
 std::vector<ApiEntry> buildCatalog() {
   std::vector<ApiEntry> c;
   const Dialect PG = Dialect::PostgreSQL, LITE = Dialect::SQLite;
@@ -46,17 +55,11 @@ std::vector<ApiEntry> buildCatalog() {
   auto getResult = E("PQgetResult", Role::FetchResult, PG);
   getResult.conn = 0; getResult.returnsHandle = true;
   c.push_back(getResult);
-  for (const char *n : {"PQgetvalue", "PQntuples", "PQgetisnull", "PQcmdTuples", "PQgetlength", "PQoidValue"}) {
-    auto r = E(n, Role::ReadValue, PG);
-    r.handle = 0;
-    c.push_back(r);
-  }
-  for (const char *n : {"PQresultStatus", "PQclear", "PQresultErrorMessage", "PQresultErrorField",
-                        "PQnfields", "PQfname", "PQfnumber", "PQresStatus"}) {
-    auto r = E(n, Role::Other, PG);
-    r.handle = 0;
-    c.push_back(r);
-  }
+  addHandleFunctions(c, {"PQgetvalue", "PQntuples", "PQgetisnull", "PQcmdTuples", "PQgetlength", "PQoidValue"},
+                     Role::ReadValue, PG);
+  addHandleFunctions(c, {"PQresultStatus", "PQclear", "PQresultErrorMessage", "PQresultErrorField", "PQnfields",
+                         "PQfname", "PQfnumber", "PQresStatus"},
+                     Role::Other, PG);
 
   // ---- SQLite -------------------------------------------------------------
   auto liteExec = E("sqlite3_exec", Role::Execute, LITE);
@@ -83,20 +86,14 @@ std::vector<ApiEntry> buildCatalog() {
     b.handle = 0; b.bindIndex = 1; b.bindValue = 2;
     c.push_back(b);
   }
-  for (const char *n : {"sqlite3_column_int", "sqlite3_column_int64", "sqlite3_column_double",
-                        "sqlite3_column_text", "sqlite3_column_text16", "sqlite3_column_blob",
-                        "sqlite3_column_bytes", "sqlite3_column_bytes16", "sqlite3_column_type",
-                        "sqlite3_column_value", "sqlite3_data_count"}) {
-    auto r = E(n, Role::ReadValue, LITE);
-    r.handle = 0;
-    c.push_back(r);
-  }
-  for (const char *n : {"sqlite3_reset", "sqlite3_finalize", "sqlite3_clear_bindings", "sqlite3_bind_null",
-                        "sqlite3_column_count", "sqlite3_column_name", "sqlite3_sql", "sqlite3_expanded_sql"}) {
-    auto r = E(n, Role::Other, LITE);
-    r.handle = 0;
-    c.push_back(r);
-  }
+  addHandleFunctions(c, {"sqlite3_column_int", "sqlite3_column_int64", "sqlite3_column_double", "sqlite3_column_text",
+                         "sqlite3_column_text16", "sqlite3_column_blob", "sqlite3_column_bytes",
+                         "sqlite3_column_bytes16", "sqlite3_column_type", "sqlite3_column_value",
+                         "sqlite3_data_count"},
+                     Role::ReadValue, LITE);
+  addHandleFunctions(c, {"sqlite3_reset", "sqlite3_finalize", "sqlite3_clear_bindings", "sqlite3_bind_null",
+                         "sqlite3_column_count", "sqlite3_column_name", "sqlite3_sql", "sqlite3_expanded_sql"},
+                     Role::Other, LITE);
   return c;
 }
 
