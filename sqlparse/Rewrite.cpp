@@ -289,18 +289,44 @@ Rewrite insertWithoutColumn(std::string_view insertSql, std::string_view column)
     }
   }
   removeAt(ins->cols, ins->n_cols, idx);
+  // Placeholders left after the removal are renumbered densely: PostgreSQL
+  // rejects a statement whose $2 is sent but never used ("could not determine
+  // data type of parameter $2").
+  std::map<int, int> renumber;
+  walk(&t.root->base, [&](const ProtobufCMessage *m) {
+    if (m->descriptor == &pg_query__param_ref__descriptor)
+      renumber.emplace(reinterpret_cast<const PgQuery__ParamRef *>(m)->number, 0);
+  });
+  int next = 0;
+  std::string moved;
+  for (auto &[from, to] : renumber) {
+    to = ++next;
+    if (from != to) moved += std::string(moved.empty() ? "" : ", ") + "$" + std::to_string(from) + " is now $" + std::to_string(to);
+  }
+  walk(&t.root->base, [&](const ProtobufCMessage *m) {
+    if (m->descriptor == &pg_query__param_ref__descriptor) {
+      auto *p = const_cast<PgQuery__ParamRef *>(reinterpret_cast<const PgQuery__ParamRef *>(m));
+      p->number = renumber[p->number];
+    }
+  });
   if (ins->n_cols == 0 && ins->select_stmt && ins->select_stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT &&
       ins->select_stmt->select_stmt->n_values_lists > 0) {
     // nothing left to write: every column takes its default
     pg_query__node__free_unpacked(ins->select_stmt, nullptr);
     ins->select_stmt = nullptr;
   }
-  return finish(t);
+  Rewrite r = finish(t);
+  if (!moved.empty()) r.note = "parameters renumbered: " + moved;
+  return r;
 }
 
 Rewrite uniqueIndex(std::string_view table, const std::vector<std::string> &cols) {
   if (cols.empty()) return fail("no columns");
-  ParseTree t = parse("CREATE UNIQUE INDEX ON " + quoteIdent(table) + " (" + join(cols) + ")");
+  // Named, because SQLite requires a name (PostgreSQL would make one up).
+  std::string name(table);
+  for (const std::string &c : cols) name += "_" + c;
+  name += "_key";
+  ParseTree t = parse("CREATE UNIQUE INDEX " + quoteIdent(name) + " ON " + quoteIdent(table) + " (" + join(cols) + ")");
   if (!t || t.root->n_stmts != 1 || t.root->stmts[0]->stmt->node_case != PG_QUERY__NODE__NODE_INDEX_STMT)
     return fail(t ? "not an index" : t.error);
   // btree is the default; leave the access method out so the SQL reads as people write it

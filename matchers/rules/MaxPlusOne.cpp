@@ -41,7 +41,7 @@ std::string suggestion(const Statement &chk, const Facts &check, const Statement
   }
   Rewrite seq = sequenceDefault(insert.targetTable, column);
   Rewrite omit = insertWithoutColumn(insertSql, column);
-  if (seq.ok && omit.ok) return seq.sql + "; " + omit.sql;
+  if (seq.ok && omit.ok) return seq.sql + "; " + omit.sql + (omit.note.empty() ? "" : " -- " + omit.note);
   if (seq.ok) return seq.sql + " -- then omit " + column + " from the INSERT";
   return {};
 }

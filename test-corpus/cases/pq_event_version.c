@@ -25,7 +25,7 @@ int append_event(PGconn *conn, const char *tenant, const char *payload)
     ins_params[1] = PQgetvalue(vres, 0, 0);
     ins_params[2] = payload;
     PGresult *ires = PQexecParams(conn,
-        "INSERT INTO events (tenant, version, payload) VALUES ($1, $2, $3)", // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{INSERT INTO events (tenant, payload) VALUES ($1, $3)}}
+        "INSERT INTO events (tenant, version, payload) VALUES ($1, $2, $3)", // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{INSERT INTO events (tenant, payload) VALUES ($1, $2) -- parameters renumbered: $3 is now $2}}
         3, NULL, ins_params, NULL, NULL, 0);
     PQclear(vres);
 
@@ -52,7 +52,7 @@ long append_event_c_side(PGconn *conn, const char *tenant, const char *payload)
     char vbuf[24];
     snprintf(vbuf, sizeof(vbuf), "%ld", next);
     const char *ip[3] = { tenant, vbuf, payload };
-    r = PQexecParams(conn, "INSERT INTO events (tenant, version, payload) VALUES ($1, $2, $3)", // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{INSERT INTO events (tenant, payload) VALUES ($1, $3)}}
+    r = PQexecParams(conn, "INSERT INTO events (tenant, version, payload) VALUES ($1, $2, $3)", // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{INSERT INTO events (tenant, payload) VALUES ($1, $2) -- parameters renumbered: $3 is now $2}}
                      3, NULL, ip, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
         fprintf(stderr, "insert event v%ld failed: %s", next, PQresultErrorMessage(r));

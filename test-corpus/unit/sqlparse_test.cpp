@@ -237,7 +237,8 @@ TEST(Rewrite, OnConflictKeepsTheUpdatesArithmetic) {
 TEST(Rewrite, OmitColumn) {
   Rewrite r = insertWithoutColumn("INSERT INTO events (tenant, version, payload) VALUES ($1, $2, $3)", "version");
   ASSERT_TRUE(r.ok) << r.error;
-  EXPECT_EQ(r.sql, "INSERT INTO events (tenant, payload) VALUES ($1, $3)");
+  EXPECT_EQ(r.sql, "INSERT INTO events (tenant, payload) VALUES ($1, $2)");
+  EXPECT_EQ(r.note, "parameters renumbered: $3 is now $2");
   EXPECT_FALSE(insertWithoutColumn("INSERT INTO events (a) VALUES (1)", "version").ok);
   // INSERT ... SELECT MAX(..)+1 FROM t: without the aggregate the SELECT must not read t
   // (it would insert one row per existing row), so the rest becomes VALUES.
@@ -246,6 +247,7 @@ TEST(Rewrite, OmitColumn) {
       "num");
   ASSERT_TRUE(s.ok) << s.error;
   EXPECT_EQ(s.sql, "INSERT INTO invoices (customer) VALUES ($1) RETURNING num");
+  EXPECT_TRUE(s.note.empty());
   // the only column gone: DEFAULT VALUES, not the invalid VALUES ()
   Rewrite d = insertWithoutColumn("INSERT INTO batches (batch_no) VALUES ($1) RETURNING batch_no", "batch_no");
   ASSERT_TRUE(d.ok) << d.error;
@@ -259,7 +261,9 @@ TEST(Rewrite, OmitColumn) {
 TEST(Rewrite, AuxiliaryStatementsParse) {
   Rewrite u = uniqueIndex("products", {"sku"});
   ASSERT_TRUE(u.ok) << u.error;
-  EXPECT_EQ(u.sql, "CREATE UNIQUE INDEX ON products (sku)");
+  EXPECT_EQ(u.sql, "CREATE UNIQUE INDEX products_sku_key ON products (sku)");
+  EXPECT_EQ(uniqueIndex("follows", {"follower", "followee"}).sql,
+            "CREATE UNIQUE INDEX follows_follower_followee_key ON follows (follower, followee)");
   Rewrite c = parentCounter("orders", "last_item_number");
   ASSERT_TRUE(c.ok) << c.error;
   EXPECT_EQ(c.sql, "UPDATE orders SET last_item_number = last_item_number + 1 WHERE id = $1 RETURNING last_item_number");

@@ -105,6 +105,7 @@ std::shared_ptr<const ParsedSql> analyzeSql(std::string_view sql);
 struct Rewrite {
   bool ok = false;
   std::string sql;    // one or more statements separated by "; "
+  std::string note;   // what the caller must change along with it (e.g. renumbered parameters)
   std::string error;
 };
 // The INSERT (first statement of insertSql) with ON CONFLICT (keys) DO NOTHING, or,
@@ -114,7 +115,8 @@ struct Rewrite {
 // increment. Key columns are not reassigned.
 Rewrite insertOnConflict(std::string_view insertSql, const std::vector<std::string> &keys,
                          std::string_view updateSql = {});
-// The INSERT without `column` (and the value written into it).
+// The INSERT without `column` (and the value written into it); the remaining
+// placeholders are renumbered densely, with Rewrite::note saying how.
 Rewrite insertWithoutColumn(std::string_view insertSql, std::string_view column);
 // CREATE UNIQUE INDEX ON table (cols).
 Rewrite uniqueIndex(std::string_view table, const std::vector<std::string> &cols);
