@@ -80,6 +80,8 @@ void scanCommon(const PgQuery__Node *stmt, Facts &f, const PgQuery__RangeVar *sk
         else if (fc->n_args == 1 && fc->args[0]->node_case == PG_QUERY__NODE__NODE_COLUMN_REF)
           a.column = lastField(fc->args[0]->column_ref);
         f.aggregates.push_back(a);
+      } else if (n == "get_lock") {  // MySQL named lock, held by the session
+        f.advisory = Advisory::Session;
       } else if (n.rfind("pg_", 0) == 0 && n.find("advisory") != std::string::npos &&
                  n.find("unlock") == std::string::npos) {
         bool xact = n.find("xact") != std::string::npos;
@@ -307,18 +309,105 @@ Facts factsFor(const PgQuery__Node *stmt) {
   return f;
 }
 
-std::shared_ptr<const ParsedSql> analyzeUncached(std::string_view sql) {
+// Token-level classification for text the parser rejects (pg_query_scan).
+std::vector<Facts> fallbackFacts(const std::string &text) {
+  std::vector<Facts> out;
+  PgQueryScanResult r = pg_query_scan(text.c_str());
+  if (r.error) {
+    pg_query_free_scan_result(r);
+    return out;
+  }
+  PgQuery__ScanResult *sr =
+      pg_query__scan_result__unpack(nullptr, r.pbuf.len, reinterpret_cast<const uint8_t *>(r.pbuf.data));
+  pg_query_free_scan_result(r);
+  if (!sr) return out;
+  std::vector<std::string> words;  // lower-case token texts, ";" separates statements
+  for (size_t i = 0; i < sr->n_tokens; ++i) {
+    const PgQuery__ScanToken *tk = sr->tokens[i];
+    std::string w = text.substr(tk->start, tk->end - tk->start);
+    if (tk->token != PG_QUERY__TOKEN__SCONST) w = lower(w);
+    if (w.size() >= 2 && w.front() == '"' && w.back() == '"') w = w.substr(1, w.size() - 2);
+    words.push_back(w);
+  }
+  pg_query__scan_result__free_unpacked(sr, nullptr);
+  words.push_back(";");
+  Facts f;
+  bool any = false;
+  auto next = [&](size_t i) { return i + 1 < words.size() ? words[i + 1] : std::string(); };
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string &w = words[i];
+    if (w == ";") {
+      if (any) out.push_back(f);
+      f = Facts();
+      any = false;
+      continue;
+    }
+    if (!any) {
+      any = true;
+      f.kind = w == "select" || w == "with" ? StmtKind::Select
+               : w == "insert" || w == "replace" ? StmtKind::Insert
+               : w == "update" ? StmtKind::Update
+               : w == "delete" ? StmtKind::Delete
+               : w == "lock" ? StmtKind::Lock
+               : w == "begin" || w == "start" || w == "commit" || w == "rollback" || w == "end" ? StmtKind::Transaction
+               : w == "set" ? StmtKind::Set : StmtKind::Other;
+      if (f.kind == StmtKind::Transaction)
+        f.txn = w == "commit" || w == "end" ? TxnKind::Commit : w == "rollback" ? TxnKind::Rollback : TxnKind::Begin;
+      if (w == "replace") f.conflict = Conflict::Replace;
+      if (f.kind == StmtKind::Other) {
+        // nothing this classifier understands: no facts rather than wrong ones
+        out.clear();
+        return out;
+      }
+      if (f.kind == StmtKind::Update) f.targetTable = next(i);
+      continue;
+    }
+    if (w == "into" && f.kind == StmtKind::Insert && f.targetTable.empty()) f.targetTable = next(i);
+    else if ((w == "from" || w == "join") && f.kind != StmtKind::Delete) addUnique(f.tablesRead, next(i));
+    else if (w == "from" && f.kind == StmtKind::Delete) f.targetTable = next(i);
+    else if (w == "ignore" && f.kind == StmtKind::Insert) f.conflict = Conflict::Ignore;
+    else if (w == "conflict" || w == "duplicate") f.conflict = Conflict::DoUpdate;
+    else if (w == "returning") f.returning = true;
+    else if (w == "exists") f.exists = true;
+    else if (w == "for" && (next(i) == "update" || next(i) == "no")) f.rowLock = RowLock::Update;
+    else if ((w == "max" || w == "count") && next(i) == "(") {
+      Aggregate a;
+      a.function = w;
+      if (i + 3 < words.size() && words[i + 3] == ")") a.column = words[i + 2];
+      f.aggregates.push_back(a);
+    } else if (f.kind == StmtKind::Lock && w != "table" && w != "tables" && f.lockTables.empty()) {
+      f.lockTables.push_back(w);
+    }
+  }
+  return out;
+}
+
+std::shared_ptr<const ParsedSql> analyzeUncached(std::string_view sql, const NormalizeOptions &opt) {
   auto out = std::make_shared<ParsedSql>();
-  Normalized norm = normalize(sql);
+  Normalized norm = normalize(sql, opt);
+  ParseTree t = parse(norm.text);
+  if (!t && !norm.holeParams.empty() && !opt.holesAsIdentifiers) {
+    // A hole where an identifier goes (a table name formatted in): try it as one.
+    NormalizeOptions idOpt = opt;
+    idOpt.holesAsIdentifiers = true;
+    Normalized asIds = normalize(sql, idOpt);
+    ParseTree t2 = parse(asIds.text);
+    if (t2) {
+      norm = std::move(asIds);
+      t = std::move(t2);
+    }
+  }
   out->normalized = norm.text;
   out->paramCount = norm.paramCount;
   out->namedParams = norm.namedParams;
-  ParseTree t = parse(norm.text);
+  out->holeParams = norm.holeParams;
   if (!t) {
     out->ok = false;
     out->error = t.error;
     if (t.errorCursor >= 0 && (size_t)t.errorCursor < norm.toOriginal.size())
       out->errorOffset = (int)norm.toOriginal[t.errorCursor];
+    out->statements = fallbackFacts(norm.text);
+    out->fallback = !out->statements.empty();
     return out;
   }
   out->ok = true;
@@ -326,10 +415,16 @@ std::shared_ptr<const ParsedSql> analyzeUncached(std::string_view sql) {
     const PgQuery__RawStmt *raw = t.root->stmts[i];
     if (!raw->stmt) continue;
     Facts f = factsFor(raw->stmt);
-    if (i < norm.insertOr.size() && f.kind == StmtKind::Insert && norm.insertOr[i] != Conflict::None &&
-        f.conflict == Conflict::None)
-      f.conflict = norm.insertOr[i];
-    if (i < norm.begins.size() && f.kind == StmtKind::Transaction) f.sqliteBegin = norm.begins[i];
+    if (i < norm.marks.size()) {
+      const StatementMarks &m = norm.marks[i];
+      if (f.kind == StmtKind::Insert && m.conflict != Conflict::None &&
+          (f.conflict == Conflict::None || m.conflict == Conflict::DoUpdate))
+        f.conflict = m.conflict;
+      if (f.kind == StmtKind::Transaction) f.sqliteBegin = m.begin;
+      if (m.updLock && f.rowLock < RowLock::Update) f.rowLock = RowLock::Update;
+      if (m.rangeLock) f.rangeLock = true;
+      if (m.returning) f.returning = true;
+    }
     out->statements.push_back(std::move(f));
   }
   return out;
@@ -337,17 +432,20 @@ std::shared_ptr<const ParsedSql> analyzeUncached(std::string_view sql) {
 
 }  // namespace
 
-std::shared_ptr<const ParsedSql> analyzeSql(std::string_view sql) {
+std::shared_ptr<const ParsedSql> analyzeSql(std::string_view sql, const NormalizeOptions &opt) {
   static std::mutex mu;
   static std::unordered_map<std::string, std::shared_ptr<const ParsedSql>> memo;
+  std::string key(sql);
+  key += opt.printfHoles ? '\x02' : '\x03';
+  key += opt.holesAsIdentifiers ? '\x02' : '\x03';
   {
     std::lock_guard<std::mutex> lock(mu);
-    auto it = memo.find(std::string(sql));
+    auto it = memo.find(key);
     if (it != memo.end()) return it->second;
   }
-  auto r = analyzeUncached(sql);
+  auto r = analyzeUncached(sql, opt);
   std::lock_guard<std::mutex> lock(mu);
-  memo.emplace(std::string(sql), r);
+  memo.emplace(std::move(key), r);
   return r;
 }
 

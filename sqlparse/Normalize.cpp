@@ -3,6 +3,7 @@
 #include "sqlrace/sqlparse.h"
 
 #include <cctype>
+#include <cstring>
 
 namespace sqlrace::sql {
 namespace {
@@ -10,7 +11,7 @@ namespace {
 bool isIdentStart(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
 bool isIdentChar(unsigned char c) { return std::isalnum(c) || c == '_' || c == '$' || c >= 0x80; }
 
-enum class Tok { Space, Comment, Word, Quoted, String, Placeholder, Semicolon, Other };
+enum class Tok { Space, Comment, Word, Quoted, String, Placeholder, Hole, Semicolon, Other };
 
 struct Token {
   Tok kind;
@@ -18,9 +19,25 @@ struct Token {
   std::string text;   // replacement text (for Placeholder / Quoted), else empty
 };
 
+// A printf conversion at P ("%d", "%lld", "%5.2f", "%q", "%Q", "%w"); its length, or 0.
+size_t printfConversion(std::string_view s, size_t p) {
+  if (p >= s.size() || s[p] != '%') return 0;
+  size_t q = p + 1;
+  while (q < s.size() && std::strchr("-+ #0", s[q])) ++q;
+  while (q < s.size() && std::isdigit((unsigned char)s[q])) ++q;
+  if (q < s.size() && s[q] == '.') {
+    ++q;
+    while (q < s.size() && std::isdigit((unsigned char)s[q])) ++q;
+  }
+  while (q < s.size() && std::strchr("hlLqjzt", s[q]) && !(s[q] == 'q' && (q + 1 >= s.size() || !std::isalpha((unsigned char)s[q + 1]))))
+    ++q;
+  if (q < s.size() && std::strchr("diouxXfFeEgGcsqQwp", s[q])) return q + 1 - p;
+  return 0;
+}
+
 class Scanner {
 public:
-  explicit Scanner(std::string_view s) : S(s) {}
+  Scanner(std::string_view s, const NormalizeOptions &o) : S(s), Opt(o) {}
 
   std::vector<Token> run(Normalized &out) {
     std::vector<Token> toks;
@@ -28,7 +45,18 @@ public:
     while (P < S.size()) {
       size_t b = P;
       unsigned char c = S[P];
-      if (std::isspace(c)) {
+      if (c == '\x01') {  // a hole left by SQL text resolution: \x01<n>\x01
+        ++P;
+        int n = digits();
+        if (P < S.size() && S[P] == '\x01') ++P;
+        toks.push_back({Tok::Hole, b, P, std::to_string(n)});
+      } else if (Opt.printfHoles && c == '%' && peek(1) == '%') {
+        P += 2;
+        toks.push_back({Tok::Other, b, P, "%"});
+      } else if (Opt.printfHoles && printfConversion(S, P)) {
+        P += printfConversion(S, P);
+        toks.push_back({Tok::Hole, b, P, "p" + std::to_string(++printfCount)});
+      } else if (std::isspace(c)) {
         while (P < S.size() && std::isspace((unsigned char)S[P])) ++P;
         toks.push_back({Tok::Space, b, P, {}});
       } else if (c == '-' && peek(1) == '-') {
@@ -45,7 +73,23 @@ public:
         toks.push_back({Tok::Comment, b, P, {}});
       } else if (c == '\'') {
         quoted('\'');
-        toks.push_back({Tok::String, b, P, {}});
+        std::string_view lit = S.substr(b, P - b);
+        size_t hole = lit.find('\x01');
+        bool printfInside = false;
+        if (Opt.printfHoles) {
+          for (size_t i = 0; i < lit.size(); ++i) {
+            if (lit[i] == '%' && i + 1 < lit.size() && lit[i + 1] == '%') ++i;
+            else if (printfConversion(lit, i)) printfInside = true;
+          }
+        }
+        if (hole != std::string_view::npos) {
+          size_t e = lit.find('\x01', hole + 1);
+          toks.push_back({Tok::Hole, b, P, std::string(lit.substr(hole + 1, e == std::string_view::npos ? 0 : e - hole - 1))});
+        } else if (printfInside) {
+          toks.push_back({Tok::Hole, b, P, "p" + std::to_string(++printfCount)});
+        } else {
+          toks.push_back({Tok::String, b, P, {}});
+        }
       } else if (c == '"') {
         quoted('"');
         toks.push_back({Tok::Quoted, b, P, {}});
@@ -156,7 +200,9 @@ private:
   }
 
   std::string_view S;
+  const NormalizeOptions &Opt;
   size_t P = 0;
+  int printfCount = 0;
 };
 
 bool wordIs(std::string_view s, const Token &t, const char *w) {
@@ -171,9 +217,9 @@ bool wordIs(std::string_view s, const Token &t, const char *w) {
 
 }  // namespace
 
-Normalized normalize(std::string_view sql) {
+Normalized normalize(std::string_view sql, const NormalizeOptions &opt) {
   Normalized out;
-  Scanner sc(sql);
+  Scanner sc(sql, opt);
   std::vector<Token> toks = sc.run(out);
 
   // Indices of significant (non-space, non-comment) tokens.
@@ -183,46 +229,171 @@ Normalized normalize(std::string_view sql) {
 
   std::vector<bool> drop(toks.size(), false);
   std::vector<std::string> replace(toks.size());
-  bool atStart = true;
+  auto dropRange = [&](size_t fromSig, size_t toSig) {  // sig indices, inclusive; with the space before
+    size_t from = fromSig > 0 ? sig[fromSig - 1] + 1 : sig[fromSig];
+    for (size_t i = from; i <= sig[toSig]; ++i) drop[i] = true;
+  };
+  auto w = [&](size_t k, const char *word) { return k < sig.size() && wordIs(sql, toks[sig[k]], word); };
+  auto kindAt = [&](size_t k) { return k < sig.size() ? toks[sig[k]].kind : Tok::Semicolon; };
+  auto isOther = [&](size_t k, char ch) {
+    return k < sig.size() && toks[sig[k]].kind == Tok::Other && toks[sig[k]].end == toks[sig[k]].begin + 1 &&
+           sql[toks[sig[k]].begin] == ch;
+  };
+
+  StatementMarks m;
+  bool atStart = true, inDuplicateKey = false;
   for (size_t k = 0; k < sig.size(); ++k) {
     const Token &t = toks[sig[k]];
-    if (t.kind == Tok::Semicolon) { atStart = true; continue; }
-    if (!atStart) continue;
-    atStart = false;
-    auto w = [&](size_t off, const char *word) {
-      return k + off < sig.size() && wordIs(sql, toks[sig[k + off]], word);
-    };
-    Conflict c = Conflict::None;
-    SqliteBegin b = SqliteBegin::None;
-    if (w(0, "insert") && w(1, "or")) {
-      if (w(2, "ignore")) c = Conflict::Ignore;
-      else if (w(2, "replace")) c = Conflict::Replace;
-      else if (w(2, "abort") || w(2, "fail") || w(2, "rollback")) c = Conflict::None;
-      if (w(2, "ignore") || w(2, "replace") || w(2, "abort") || w(2, "fail") || w(2, "rollback")) {
-        // drop "OR <action>" and the whitespace before it
-        for (size_t i = sig[k] + 1; i <= sig[k + 2]; ++i) drop[i] = true;
-      }
-    } else if (w(0, "insert") && w(1, "ignore")) {  // MySQL
-      c = Conflict::Ignore;
-      for (size_t i = sig[k] + 1; i <= sig[k + 1]; ++i) drop[i] = true;
-    } else if (w(0, "replace") && w(1, "into")) {  // SQLite / MySQL
-      c = Conflict::Replace;
-      replace[sig[k]] = "INSERT";
-    } else if (w(0, "begin") &&
-               (w(1, "deferred") || w(1, "immediate") || w(1, "exclusive"))) {
-      b = w(1, "deferred") ? SqliteBegin::Deferred
-          : w(1, "immediate") ? SqliteBegin::Immediate : SqliteBegin::Exclusive;
-      for (size_t i = sig[k] + 1; i <= sig[k + 1]; ++i) drop[i] = true;
+    if (t.kind == Tok::Semicolon) {
+      if (!atStart) out.marks.push_back(m);
+      m = StatementMarks();
+      atStart = true;
+      inDuplicateKey = false;
+      continue;
     }
-    out.insertOr.push_back(c);
-    out.begins.push_back(b);
+    if (atStart) {
+      atStart = false;
+      if (w(k, "insert") && w(k + 1, "or") &&
+          (w(k + 2, "ignore") || w(k + 2, "replace") || w(k + 2, "abort") || w(k + 2, "fail") ||
+           w(k + 2, "rollback"))) {
+        m.conflict = w(k + 2, "ignore") ? Conflict::Ignore : w(k + 2, "replace") ? Conflict::Replace : Conflict::None;
+        dropRange(k + 1, k + 2);  // "OR <action>"
+      } else if (w(k, "insert") && w(k + 1, "ignore")) {  // MySQL
+        m.conflict = Conflict::Ignore;
+        dropRange(k + 1, k + 1);
+      } else if (w(k, "replace") && w(k + 1, "into")) {  // SQLite / MySQL
+        m.conflict = Conflict::Replace;
+        replace[sig[k]] = "INSERT";
+      } else if (w(k, "begin") && (w(k + 1, "deferred") || w(k + 1, "immediate") || w(k + 1, "exclusive"))) {
+        m.begin = w(k + 1, "deferred") ? SqliteBegin::Deferred
+                  : w(k + 1, "immediate") ? SqliteBegin::Immediate : SqliteBegin::Exclusive;
+        dropRange(k + 1, k + 1);
+      } else if (w(k, "lock") && (w(k + 1, "tables") || w(k + 1, "table")) && !w(k + 2, "only")) {
+        // MySQL: LOCK TABLES a WRITE, b READ  ->  LOCK TABLE a, b IN <strongest> MODE
+        size_t j = k + 2;
+        bool mysql = false, write = false;
+        while (j < sig.size() && kindAt(j) != Tok::Semicolon) {
+          if (w(j, "write") || w(j, "read")) {
+            mysql = true;
+            write = write || w(j, "write");
+            size_t end = j;
+            if (w(j, "read") && w(j + 1, "local")) end = j + 1;
+            if (w(j - 1, "low_priority")) dropRange(j - 1, end); else dropRange(j, end);
+            j = end;
+          }
+          ++j;
+        }
+        if (mysql) {
+          replace[sig[k + 1]] = "TABLE";
+          if (j > 0) replace[sig[j - 1]] += write ? " IN EXCLUSIVE MODE" : " IN SHARE MODE";
+          // the replacement above may land on a dropped token; put it on the first kept one instead
+          size_t last = j - 1;
+          while (last > k + 1 && drop[sig[last]]) --last;
+          if (last != j - 1) {
+            replace[sig[last]] = std::string(sql.substr(toks[sig[last]].begin, toks[sig[last]].end - toks[sig[last]].begin)) +
+                                 (write ? " IN EXCLUSIVE MODE" : " IN SHARE MODE");
+            replace[sig[j - 1]].clear();
+          }
+        }
+      }
+    }
+    // MySQL: ON DUPLICATE KEY UPDATE a = VALUES(a)  ->  ON CONFLICT DO UPDATE SET a = excluded.a
+    if (w(k, "on") && w(k + 1, "duplicate") && w(k + 2, "key") && w(k + 3, "update")) {
+      replace[sig[k + 1]] = "CONFLICT";
+      replace[sig[k + 2]] = "DO";
+      replace[sig[k + 3]] = "UPDATE SET";
+      m.conflict = Conflict::DoUpdate;
+      inDuplicateKey = true;
+      k += 3;
+      continue;
+    }
+    if (inDuplicateKey && w(k, "values") && isOther(k + 1, '(') && kindAt(k + 2) == Tok::Word && isOther(k + 3, ')')) {
+      replace[sig[k]] = "excluded.";
+      drop[sig[k + 1]] = true;
+      drop[sig[k + 3]] = true;
+      for (size_t i = sig[k] + 1; i < sig[k + 2]; ++i) drop[i] = true;
+      k += 3;
+      continue;
+    }
+    // MySQL: LOCK IN SHARE MODE  ->  FOR SHARE
+    if (w(k, "lock") && w(k + 1, "in") && w(k + 2, "share") && w(k + 3, "mode")) {
+      replace[sig[k]] = "FOR SHARE";
+      dropRange(k + 1, k + 3);
+      k += 3;
+      continue;
+    }
+    // Oracle: FOR UPDATE WAIT n
+    if (w(k, "wait") && kindAt(k + 1) == Tok::Other && k >= 1 && (w(k - 1, "update") || w(k - 1, "share"))) {
+      dropRange(k, k + 1);
+      k += 1;
+      continue;
+    }
+    // Oracle: RETURNING a, b INTO :x, :y  ->  RETURNING a, b
+    if (w(k, "returning")) {
+      size_t j = k + 1;
+      while (j < sig.size() && kindAt(j) != Tok::Semicolon && !w(j, "into")) ++j;
+      if (w(j, "into")) {
+        size_t end = j;
+        while (end + 1 < sig.size() && kindAt(end + 1) != Tok::Semicolon) ++end;
+        dropRange(j, end);
+        k = end;
+      }
+      continue;
+    }
+    // SQL Server: FROM t WITH (UPDLOCK, HOLDLOCK)  ->  FROM t, with the lock remembered
+    if (w(k, "with") && isOther(k + 1, '(') && k >= 1 && kindAt(k - 1) != Tok::Other) {
+      size_t j = k + 2;
+      bool hint = false, hold = false, upd = false;
+      while (j < sig.size() && !isOther(j, ')')) {
+        if (w(j, "updlock") || w(j, "xlock")) upd = hint = true;
+        else if (w(j, "holdlock") || w(j, "serializable")) hold = hint = true;
+        else if (w(j, "rowlock") || w(j, "nolock") || w(j, "readpast") || w(j, "tablock") || w(j, "tablockx") ||
+                 w(j, "paglock") || w(j, "readcommitted") || w(j, "repeatableread"))
+          hint = true;
+        else if (!isOther(j, ',')) { hint = false; break; }
+        ++j;
+      }
+      if (hint && j < sig.size()) {
+        if (upd) m.updLock = true;
+        if (hold) m.rangeLock = true;
+        dropRange(k, j);
+        k = j;
+        continue;
+      }
+    }
+    // SQL Server: INSERT ... OUTPUT inserted.id VALUES/SELECT  ->  INSERT ... VALUES/SELECT
+    if (w(k, "output") && (k + 1 < sig.size()) && (w(k + 1, "inserted") || w(k + 1, "deleted"))) {
+      size_t j = k + 1;
+      while (j < sig.size() && !w(j, "values") && !w(j, "select") && !w(j, "where") && kindAt(j) != Tok::Semicolon) ++j;
+      dropRange(k, j - 1);
+      m.returning = true;
+      k = j - 1;
+      continue;
+    }
+  }
+  if (!atStart) out.marks.push_back(m);
+
+  // Holes are numbered after the statement's own placeholders so that they
+  // never shift the numbering of `?` (which counts only real parameters).
+  int holeBase = out.paramCount;
+  for (size_t i = 0; i < toks.size(); ++i) {
+    if (toks[i].kind != Tok::Hole || drop[i]) continue;
+    if (opt.holesAsIdentifiers) {
+      replace[i] = "sqlrace_hole_" + toks[i].text;
+      out.holeParams.emplace(toks[i].text, 0);
+    } else {
+      int n = ++holeBase;
+      replace[i] = "$" + std::to_string(n);
+      out.holeParams.emplace(toks[i].text, n);
+      out.paramCount = n;
+    }
   }
 
   for (size_t i = 0; i < toks.size(); ++i) {
     const Token &t = toks[i];
     if (drop[i]) continue;
     std::string_view piece = !replace[i].empty() ? std::string_view(replace[i])
-                             : !t.text.empty()   ? std::string_view(t.text)
+                             : !t.text.empty() && t.kind != Tok::Hole ? std::string_view(t.text)
                                                  : sql.substr(t.begin, t.end - t.begin);
     for (size_t j = 0; j < piece.size(); ++j) {
       out.text += piece[j];

@@ -20,6 +20,12 @@ struct ParseTree {
   ParseTree(const ParseTree &) = delete;
   ParseTree &operator=(const ParseTree &) = delete;
   ParseTree(ParseTree &&o) noexcept : root(o.root), error(std::move(o.error)), errorCursor(o.errorCursor) { o.root = nullptr; }
+  ParseTree &operator=(ParseTree &&o) noexcept {
+    std::swap(root, o.root);
+    error = std::move(o.error);
+    errorCursor = o.errorCursor;
+    return *this;
+  }
   ~ParseTree();
   explicit operator bool() const { return root != nullptr; }
 };

@@ -5,7 +5,8 @@ namespace sqlrace::rules {
 
 void unparsedSql(const FunctionEvents &ev, std::vector<Finding> &out) {
   for (const Statement &s : ev.statements) {
-    if (s.parsed->ok) continue;
+    // text that only the token-level fallback understood is analyzed, with less detail
+    if (s.parsed->ok || s.parsed->fallback) continue;
     Finding f;
     f.rule = "unparsed-sql";
     f.severity = Severity::Remark;

@@ -46,11 +46,11 @@ TEST(Normalize, OffsetsMapBackToTheOriginal) {
 TEST(Normalize, SqliteAndMysqlPrefixes) {
   Normalized n = normalize("INSERT OR IGNORE INTO `genre` (name) VALUES (?)");
   EXPECT_EQ(n.text, "INSERT INTO \"genre\" (name) VALUES ($1)");
-  ASSERT_EQ(n.insertOr.size(), 1u);
-  EXPECT_EQ(n.insertOr[0], Conflict::Ignore);
+  ASSERT_EQ(n.marks.size(), 1u);
+  EXPECT_EQ(n.marks[0].conflict, Conflict::Ignore);
   Normalized b = normalize("BEGIN IMMEDIATE TRANSACTION; SELECT 1");
   EXPECT_EQ(b.text, "BEGIN TRANSACTION; SELECT 1");
-  EXPECT_EQ(b.begins.at(0), SqliteBegin::Immediate);
+  EXPECT_EQ(b.marks.at(0).begin, SqliteBegin::Immediate);
 }
 
 TEST(Facts, MaxPlusOneScopedByKey) {
@@ -276,4 +276,110 @@ TEST(Rewrite, AuxiliaryStatementsParse) {
   EXPECT_NE(a.sql.find("pg_advisory_xact_lock(hashtext("), std::string::npos) << a.sql;
   EXPECT_EQ(quoteIdent("Order"), "\"Order\"");
   EXPECT_EQ(quoteIdent("user"), "\"user\"");
+}
+
+// ---- dialect forms ------------------------------------------------------------
+TEST(Dialect, MysqlOnDuplicateKeyUpdateIsAnAtomicUpsert) {
+  auto p = analyzeSql("INSERT INTO `users` (email, n) VALUES (?, ?) ON DUPLICATE KEY UPDATE n = VALUES(n) + 1");
+  const Facts &f = only(p);
+  EXPECT_EQ(f.kind, StmtKind::Insert);
+  EXPECT_EQ(f.targetTable, "users");
+  EXPECT_EQ(f.conflict, Conflict::DoUpdate);
+  EXPECT_NE(p->normalized.find("ON CONFLICT DO UPDATE SET n = excluded.n + 1"), std::string::npos) << p->normalized;
+}
+
+TEST(Dialect, MysqlInsertIgnoreReplaceAndNamedLocks) {
+  EXPECT_EQ(only(analyzeSql("INSERT IGNORE INTO tags (name) VALUES (?)")).conflict, Conflict::Ignore);
+  EXPECT_EQ(only(analyzeSql("REPLACE INTO tags (name) VALUES (?)")).conflict, Conflict::Replace);
+  EXPECT_EQ(only(analyzeSql("SELECT GET_LOCK('orders:42', 10)")).advisory, Advisory::Session);
+  EXPECT_EQ(only(analyzeSql("SELECT RELEASE_LOCK('orders:42')")).advisory, Advisory::None);
+}
+
+TEST(Dialect, MysqlLockTables) {
+  const Facts &w = only(analyzeSql("LOCK TABLES items WRITE, orders READ"));
+  EXPECT_EQ(w.kind, StmtKind::Lock);
+  EXPECT_EQ(w.lockTables, (std::vector<std::string>{"items", "orders"}));
+  EXPECT_EQ(w.lockMode, Exclusive);
+  EXPECT_EQ(only(analyzeSql("LOCK TABLES items READ")).lockMode, Share);
+  EXPECT_EQ(only(analyzeSql("LOCK TABLE items IN SHARE ROW EXCLUSIVE MODE")).lockMode, ShareRowExclusive);
+}
+
+TEST(Dialect, MysqlLockInShareMode) {
+  EXPECT_EQ(only(analyzeSql("SELECT id FROM t WHERE k = ? LOCK IN SHARE MODE")).rowLock, RowLock::Share);
+}
+
+TEST(Dialect, OracleReturningIntoAndForUpdateWait) {
+  const Facts &r = only(analyzeSql("INSERT INTO jobs (name) VALUES (:name) RETURNING id INTO :id"));
+  EXPECT_TRUE(r.returning);
+  EXPECT_EQ(r.targetTable, "jobs");
+  EXPECT_EQ(only(analyzeSql("SELECT id FROM jobs WHERE id = :id FOR UPDATE WAIT 5")).rowLock, RowLock::Update);
+  EXPECT_EQ(only(analyzeSql("SELECT id FROM jobs WHERE id = :id FOR UPDATE NOWAIT")).rowLock, RowLock::Update);
+  EXPECT_EQ(only(analyzeSql("SELECT id FROM jobs WHERE id = :id FOR UPDATE SKIP LOCKED")).rowLock, RowLock::Update);
+}
+
+TEST(Dialect, MergeIsNotAnInsert) {
+  const Facts &m = only(analyzeSql(
+      "MERGE INTO stock s USING (SELECT $1 AS sku) v ON s.sku = v.sku WHEN MATCHED THEN UPDATE SET qty = s.qty + 1 "
+      "WHEN NOT MATCHED THEN INSERT (sku, qty) VALUES (v.sku, 1)"));
+  EXPECT_EQ(m.kind, StmtKind::Other);
+}
+
+TEST(Dialect, SqlServerTableHintsAndOutput) {
+  const Facts &s = only(analyzeSql("SELECT id FROM tags WITH (UPDLOCK, HOLDLOCK) WHERE name = @name"));
+  EXPECT_EQ(s.kind, StmtKind::Select);
+  EXPECT_TRUE(s.reads("tags"));
+  EXPECT_EQ(s.rowLock, RowLock::Update);
+  EXPECT_TRUE(s.rangeLock);
+  EXPECT_EQ(s.keyColumns.at(0), "name");
+  const Facts &o = only(analyzeSql("INSERT INTO tags (name) OUTPUT inserted.id VALUES (@name)"));
+  EXPECT_TRUE(o.returning);
+  EXPECT_EQ(o.insertColumns.at(0), "name");
+}
+
+TEST(Dialect, PrintfHolesInsideAndOutsideQuotes) {
+  NormalizeOptions o;
+  o.printfHoles = true;
+  auto p = analyzeSql("INSERT INTO t (a, b, c, d) VALUES (%d, '%s', %Q, %lld) -- 100%% sure", o);
+  const Facts &f = only(p);
+  EXPECT_EQ(f.insertParams, (std::vector<int>{1, 2, 3, 4}));
+  EXPECT_EQ(p->holeParams.at("p1"), 1);
+  EXPECT_EQ(p->holeParams.at("p4"), 4);
+  // a %s where a table name goes becomes an identifier, not a parameter
+  auto q = analyzeSql("SELECT count(*) FROM %s WHERE name = '%q'", o);
+  ASSERT_TRUE(q->ok) << q->error;
+  EXPECT_TRUE(q->statements[0].reads("sqlrace_hole_p1"));
+  // without the option, % is an operator
+  EXPECT_TRUE(only(analyzeSql("SELECT id % 2 FROM t")).reads("t"));
+}
+
+TEST(Dialect, ResolutionHolesAreNumberedAfterRealPlaceholders) {
+  // the program computed one value into the text and binds `?` for the other
+  std::string text = "INSERT INTO t (a, b) VALUES (" + holeMarker(7) + ", ?)";
+  auto p = analyzeSql(text);
+  const Facts &f = only(p);
+  EXPECT_EQ(f.insertParams, (std::vector<int>{2, 1}));
+  EXPECT_EQ(p->holeParams.at("7"), 2);
+  // a hole inside quotes makes the whole literal a value
+  auto q = analyzeSql("SELECT 1 FROM t WHERE k = 'x" + holeMarker(1) + "y'");
+  EXPECT_EQ(only(q).keyParams.at(0), 1);
+}
+
+TEST(Fallback, TokenClassificationWhenTheParserGivesUp) {
+  // not PostgreSQL, but the kind, tables and markers are still there
+  auto p = analyzeSql("INSERT INTO hits (page) VALUES (?) ON DUPLICATE KEY UPDATE n = n + 1, PARTITION p0");
+  EXPECT_FALSE(p->ok);
+  ASSERT_TRUE(p->fallback);
+  EXPECT_EQ(p->statements.at(0).kind, StmtKind::Insert);
+  EXPECT_EQ(p->statements.at(0).targetTable, "hits");
+  EXPECT_EQ(p->statements.at(0).conflict, Conflict::DoUpdate);
+  auto s = analyzeSql("SELECT MAX(seq) FROM journal STRAIGHT_JOIN books WHERE x");
+  ASSERT_TRUE(s->fallback) << s->error;
+  EXPECT_TRUE(s->statements.at(0).reads("journal"));
+  EXPECT_EQ(s->statements.at(0).findAggregate("max")->column, "seq");
+  // nonsense stays an error with no facts
+  auto n = analyzeSql("SELEC id FROM t");
+  EXPECT_FALSE(n->ok);
+  EXPECT_FALSE(n->fallback);
+  EXPECT_TRUE(n->statements.empty());
+  EXPECT_FALSE(analyzeSql("INSERT INTO t VALUES ('unterminated")->fallback);
 }

@@ -67,6 +67,7 @@ struct Facts {
   SqliteBegin sqliteBegin = SqliteBegin::None;
   std::string setName;  // SET <name> = ...
   bool plusOneSeen = false;  // `aggregate + 1` somewhere in the statement
+  bool rangeLock = false;    // key-range lock on what it reads (SQL Server HOLDLOCK)
 
   bool hasAggregate(std::string_view fn) const;
   const Aggregate *findAggregate(std::string_view fn) const;
@@ -80,26 +81,49 @@ struct ParsedSql {
   std::string normalized;      // text handed to libpg_query
   int paramCount = 0;          // highest $n after normalization
   std::map<std::string, int> namedParams;  // :name/@name/$name -> n
+  std::map<std::string, int> holeParams;   // hole key -> $n (see Normalized)
   std::vector<Facts> statements;
   bool fallback = false;       // facts come from the token-level classifier
+};
+
+// Dialect syntax removed or rewritten by normalization, per statement.
+struct StatementMarks {
+  Conflict conflict = Conflict::None;      // INSERT OR IGNORE/REPLACE, INSERT IGNORE, REPLACE INTO, ON DUPLICATE KEY
+  SqliteBegin begin = SqliteBegin::None;   // BEGIN DEFERRED/IMMEDIATE/EXCLUSIVE
+  bool updLock = false;                    // SQL Server WITH (UPDLOCK)
+  bool rangeLock = false;                  // SQL Server WITH (HOLDLOCK/SERIALIZABLE): key-range lock
+  bool returning = false;                  // SQL Server OUTPUT inserted.x
+};
+
+struct NormalizeOptions {
+  bool printfHoles = false;         // the text is a printf format: %d, '%s', %Q ... are holes
+  bool holesAsIdentifiers = false;  // holes become identifiers (for a hole in a table-name position)
 };
 
 struct Normalized {
   std::string text;
   std::vector<uint32_t> toOriginal;  // offset in text -> offset in original (size text+1)
-  int paramCount = 0;
+  int paramCount = 0;                // highest $n, holes included
   std::map<std::string, int> namedParams;
-  // statement-leading dialect syntax removed from the text, per statement (in order)
-  std::vector<Conflict> insertOr;            // INSERT OR IGNORE/REPLACE, INSERT IGNORE, REPLACE INTO
-  std::vector<SqliteBegin> begins;           // BEGIN DEFERRED/IMMEDIATE/EXCLUSIVE
+  // Holes: "\x01<n>\x01" markers left by SQL text resolution (key "<n>") and printf
+  // conversions (key "p<k>"), each a parameter numbered after the real ones (0 when
+  // it became an identifier).
+  std::map<std::string, int> holeParams;
+  std::vector<StatementMarks> marks;  // one per statement, in order
 };
 
 // Placeholder and dialect normalization (`?`, `?NNN`, `:name`, `@name`, `$name` -> `$n`,
-// backticks -> double quotes, SQLite/MySQL statement prefixes). Never fails.
-Normalized normalize(std::string_view sql);
+// backticks -> double quotes, SQLite/MySQL/Oracle/SQL Server forms). Never fails.
+Normalized normalize(std::string_view sql, const NormalizeOptions &opt = {});
 
-// Parse + facts. Memoized by text; thread safe.
-std::shared_ptr<const ParsedSql> analyzeSql(std::string_view sql);
+// Marker for a hole in resolved SQL text (a value the program computes).
+inline std::string holeMarker(int n) { return "\x01" + std::to_string(n) + "\x01"; }
+
+// Parse + facts. Memoized by text and options; thread safe. When the text does
+// not parse even after normalization, a token-level classification
+// (pg_query_scan) still gives kind, tables and lock/atomic markers
+// (ParsedSql::fallback, with ok == false and the parser's error kept).
+std::shared_ptr<const ParsedSql> analyzeSql(std::string_view sql, const NormalizeOptions &opt = {});
 
 // Rewrites built on the real parse tree and deparsed by libpg_query.
 struct Rewrite {
