@@ -1,19 +1,24 @@
 // From a Clang function body to FunctionEvents: finds the catalog's calls,
-// resolves their SQL text, and computes data and control dependence from
-// results to later executions over Clang's CFG (demand-driven reaching
-// definitions, dominators, control dependence), then runs the rules.
+// resolves their SQL text (with holes for values the program computes), and
+// computes data and control dependence from results to later executions over
+// Clang's CFG (demand-driven reaching definitions, dominators, control
+// dependence), then runs the rules.
 #include "sqlrace/Analyzer.h"
 #include "sqlrace/Rules.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
+#include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/Stmt.h"
 #include "clang/Analysis/Analyses/Dominators.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/ConvertUTF.h"
 
 #include <map>
 #include <optional>
@@ -28,54 +33,186 @@ constexpr int MaxDepth = 48;
 struct Pos {
   const CFGBlock *block = nullptr;
   unsigned index = 0;  // element index; block->size() means "at the end"
-  bool operator<(const Pos &o) const {
-    return block != o.block ? block->getBlockID() < o.block->getBlockID() : index < o.index;
-  }
 };
 
 // A definition of a local variable reaching a use.
 struct Def {
   enum Kind { Entry, Init, Assign, SelfUpdate, OutCall, Element } kind = Entry;
   const Stmt *stmt = nullptr;  // the defining element
-  const Expr *rhs = nullptr;   // assigned value (Init, Assign, Element)
+  const Expr *rhs = nullptr;   // assigned value (Init, Assign, Element; SelfUpdate: the appended value)
   Pos pos;
-  int element = -1;  // Element: constant index, or -1 when unknown
-  int argIndex = -1; // OutCall: which argument is the variable
+  int element = -1;   // Element: constant index, or -1 when unknown
+  int argIndex = -1;  // OutCall: which argument is the variable (ApiEntry::This for the object)
 };
 
-const Expr *strip(const Expr *e) { return e ? e->IgnoreParenCasts() : nullptr; }
+// SQL text with holes: "\x01<k>\x01" markers for values the program computes.
+struct Resolved {
+  std::string text;
+  struct Hole {
+    const Expr *host;
+    Pos pos;
+    std::string spelling;  // how the code writes it: %d, %1, " + expr + "
+  };
+  std::vector<Hole> holes;  // marker k is holes[k - 1]
+  bool printf = false;      // the text is a format whose conversions were not filled
+};
 
-const Expr *arg(const CallExpr *c, int i) {
-  return i >= 0 && (unsigned)i < c->getNumArgs() ? c->getArg(i) : nullptr;
+// ---- calls -------------------------------------------------------------------
+
+const Expr *strip(const Expr *e) {
+  while (e) {
+    const Expr *prev = e;
+    e = e->IgnoreParenCasts();
+    if (auto *m = dyn_cast<MaterializeTemporaryExpr>(e)) e = m->getSubExpr();
+    else if (auto *b = dyn_cast<CXXBindTemporaryExpr>(e)) e = b->getSubExpr();
+    else if (auto *c = dyn_cast<ExprWithCleanups>(e)) e = c->getSubExpr();
+    else if (auto *f = dyn_cast<CXXFunctionalCastExpr>(e)) e = f->getSubExpr();
+    if (e == prev) break;
+  }
+  return e;
 }
 
-const ApiEntry *apiOf(const CallExpr *call) {
-  const FunctionDecl *fd = call->getDirectCallee();
-  if (!fd || isa<CXXMethodDecl>(fd) || !fd->getIdentifier()) return nullptr;
-  llvm::StringRef n = fd->getName();
-  return lookupApi(std::string_view(n.data(), n.size()));
+std::string qualifiedName(const FunctionDecl *fd) {
+  std::string name = fd->getNameAsString();
+  for (const DeclContext *ctx = fd->getDeclContext(); ctx; ctx = ctx->getParent()) {
+    if (auto *ns = dyn_cast<NamespaceDecl>(ctx)) {
+      if (ns->isInline() || ns->isAnonymousNamespace()) continue;
+      name = ns->getNameAsString() + "::" + name;
+    } else if (auto *rd = dyn_cast<RecordDecl>(ctx)) {
+      if (!rd->getIdentifier()) continue;
+      name = rd->getNameAsString() + "::" + name;
+    }
+  }
+  return name;
 }
+
+// A call or constructor call, seen through one interface: explicit arguments
+// and the object a method is called on.
+struct Call {
+  const Expr *expr = nullptr;
+  const FunctionDecl *callee = nullptr;
+  const ApiEntry *api = nullptr;
+  std::string name;
+
+  unsigned numArgs() const {
+    if (auto *op = dyn_cast<CXXOperatorCallExpr>(expr))
+      return isa<CXXMethodDecl>(callee) ? op->getNumArgs() - 1 : op->getNumArgs();
+    if (auto *c = dyn_cast<CallExpr>(expr)) return c->getNumArgs();
+    return cast<CXXConstructExpr>(expr)->getNumArgs();
+  }
+  const Expr *arg(int i) const {
+    if (i == This) return object();
+    if (i < 0 || (unsigned)i >= numArgs()) return nullptr;
+    const Expr *a;
+    if (auto *op = dyn_cast<CXXOperatorCallExpr>(expr))
+      a = op->getArg(isa<CXXMethodDecl>(callee) ? i + 1 : i);
+    else if (auto *c = dyn_cast<CallExpr>(expr))
+      a = c->getArg(i);
+    else
+      a = cast<CXXConstructExpr>(expr)->getArg(i);
+    return isa<CXXDefaultArgExpr>(a) ? nullptr : a;
+  }
+  const Expr *object() const {
+    if (auto *m = dyn_cast<CXXMemberCallExpr>(expr)) return m->getImplicitObjectArgument();
+    if (auto *op = dyn_cast<CXXOperatorCallExpr>(expr))
+      if (isa<CXXMethodDecl>(callee)) return op->getArg(0);
+    return nullptr;
+  }
+  std::vector<const Expr *> allArgs() const {  // object first, then the explicit arguments
+    std::vector<const Expr *> out;
+    if (const Expr *o = object()) out.push_back(o);
+    for (unsigned i = 0; i < numArgs(); ++i)
+      if (const Expr *a = arg((int)i)) out.push_back(a);
+    return out;
+  }
+};
+
+class Calls {
+public:
+  std::optional<Call> of(const Expr *e) {
+    Call c;
+    c.expr = e;
+    if (auto *ce = dyn_cast_or_null<CallExpr>(e)) c.callee = ce->getDirectCallee();
+    else if (auto *k = dyn_cast_or_null<CXXConstructExpr>(e)) c.callee = k->getConstructor();
+    if (!c.callee) return std::nullopt;
+    auto it = Names.find(c.callee);
+    if (it == Names.end()) it = Names.try_emplace(c.callee, qualifiedName(c.callee)).first;
+    c.name = it->second;
+    c.api = lookupApi(c.name, (int)c.numArgs());
+    return c;
+  }
+  const ApiEntry *api(const Expr *e) {
+    auto c = of(e);
+    return c ? c->api : nullptr;
+  }
+
+private:
+  llvm::DenseMap<const FunctionDecl *, std::string> Names;
+};
 
 const VarDecl *varOf(const Expr *e) {
   if (auto *d = dyn_cast_or_null<DeclRefExpr>(strip(e))) return dyn_cast<VarDecl>(d->getDecl());
   return nullptr;
 }
 
-bool isBufferWriter(const CallExpr *c) {
-  const FunctionDecl *fd = c->getDirectCallee();
-  if (!fd || !fd->getIdentifier()) return false;
-  llvm::StringRef n = fd->getName();
-  return n == "snprintf" || n == "sprintf" || n == "strcpy" || n == "strncpy" || n == "memcpy" ||
-         n == "vsnprintf" || n == "vsprintf" || n == "memmove" || n == "__builtin___snprintf_chk" ||
-         n == "__builtin___sprintf_chk" || n == "__builtin___strcpy_chk" || n == "__builtin___memcpy_chk";
+// The variable an lvalue is part of (a, a[2], a.f, a[1].buffer), and the first constant index.
+const VarDecl *lvalueRoot(const Expr *e, const ASTContext &ctx, int &index) {
+  index = -1;
+  e = strip(e);
+  while (e) {
+    if (auto *as = dyn_cast<ArraySubscriptExpr>(e)) {
+      Expr::EvalResult r;
+      if (!as->getIdx()->isValueDependent() && as->getIdx()->EvaluateAsInt(r, ctx))
+        index = (int)r.Val.getInt().getExtValue();
+      e = strip(as->getBase());
+    } else if (auto *me = dyn_cast<MemberExpr>(e)) {
+      if (me->isArrow()) return nullptr;
+      e = strip(me->getBase());
+    } else {
+      break;
+    }
+  }
+  return varOf(e);
 }
 
-bool mentionsApi(const Stmt *s) {
+// &v or an array v (decayed): the value is what v holds when it is used.
+const VarDecl *pointee(const Expr *e) {
+  e = strip(e);
+  if (auto *uo = dyn_cast_or_null<UnaryOperator>(e))
+    if (uo->getOpcode() == UO_AddrOf) return varOf(uo->getSubExpr());
+  const VarDecl *v = varOf(e);
+  return v && v->getType()->isArrayType() ? v : nullptr;
+}
+
+bool isBufferWriter(llvm::StringRef n) {
+  return n == "snprintf" || n == "sprintf" || n == "strcpy" || n == "strncpy" || n == "memcpy" || n == "memset" ||
+         n == "vsnprintf" || n == "vsprintf" || n == "memmove" || n == "strcat" || n == "strncat" ||
+         n == "sqlite3_snprintf" || n.startswith("__builtin___");
+}
+
+bool isStringMutator(llvm::StringRef n) {
+  return n == "append" || n == "assign" || n == "operator+=" || n == "operator=" || n == "push_back" ||
+         n == "insert" || n == "prepend";
+}
+
+std::string utf8(const StringLiteral *sl) {
+  if (sl->getCharByteWidth() == 1) return sl->getString().str();
+  std::string out;
+  for (unsigned i = 0; i < sl->getLength(); ++i) {
+    uint32_t cp = sl->getCodeUnit(i);
+    char buf[8];
+    char *p = buf;
+    if (cp < 0x110000 && llvm::ConvertCodePointToUTF8(cp, p)) out.append(buf, p);
+  }
+  return out;
+}
+
+bool mentionsApi(const Stmt *s, Calls &calls) {
   if (!s) return false;
-  if (auto *c = dyn_cast<CallExpr>(s))
-    if (apiOf(c)) return true;
+  if (auto *e = dyn_cast<Expr>(s))
+    if ((isa<CallExpr>(e) || isa<CXXConstructExpr>(e)) && calls.api(e)) return true;
   for (const Stmt *child : s->children())
-    if (mentionsApi(child)) return true;
+    if (mentionsApi(child, calls)) return true;
   return false;
 }
 
@@ -84,7 +221,9 @@ public:
   FunctionAnalysis(const FunctionDecl &fd, ASTContext &ctx) : FD(fd), Ctx(ctx), SM(ctx.getSourceManager()) {}
 
   std::vector<Finding> run() {
-    if (!FD.hasBody() || !mentionsApi(FD.getBody())) return {};
+    if (Ran) return {};
+    Ran = true;
+    if (!FD.hasBody() || !mentionsApi(FD.getBody(), CallsOf)) return {};
     CFG::BuildOptions opts;
     opts.setAllAlwaysAdd();
     Cfg = CFG::buildCFG(&FD, FD.getBody(), &Ctx, opts);
@@ -99,25 +238,56 @@ public:
     return runRules(Ev);
   }
 
+  // The events as text, for --dump-events.
+  std::string dump() {
+    run();
+    std::string out = "function " + FD.getNameAsString() + "\n";
+    for (const Statement &s : Ev.statements) {
+      PresumedLoc p = SM.getPresumedLoc(SourceLocation::getFromRawEncoding(s.sqlLoc.raw));
+      out += "  statement " + std::to_string(s.id) + " (line " + std::to_string(p.isValid() ? p.getLine() : 0) +
+             "): " + s.parsed->normalized + (s.parsed->ok ? "" : "   [" + s.parsed->error + "]") + "\n";
+    }
+    for (const Execution &x : Ev.executions) {
+      PresumedLoc p = SM.getPresumedLoc(SourceLocation::getFromRawEncoding(x.loc.raw));
+      out += "  execution " + std::to_string(x.id) + " of statement " + std::to_string(x.statement) + " (line " +
+             std::to_string(p.isValid() ? p.getLine() : 0) + ")";
+      auto set = [](const std::set<int> &s) {
+        std::string r;
+        for (int i : s) r += (r.empty() ? "" : ",") + std::to_string(i);
+        return "{" + r + "}";
+      };
+      for (const auto &[n, d] : x.paramDeps) out += " $" + std::to_string(n) + "<-" + set(d);
+      if (!x.controlDeps.empty()) out += " control<-" + set(x.controlDeps);
+      if (!x.loopControlDeps.empty()) out += " loop<-" + set(x.loopControlDeps);
+      out += "\n";
+    }
+    return out;
+  }
+
 private:
+  struct ApiCall {
+    Call call;
+    Pos pos;
+  };
+
   // ---- positions --------------------------------------------------------
   void indexPositions() {
     for (const CFGBlock *b : *Cfg) {
       unsigned i = 0;
       for (const CFGElement &el : *b) {
         if (auto cs = el.getAs<CFGStmt>()) {
-          const Stmt *s = cs->getStmt();
-          PosOf.try_emplace(s, Pos{b, i});
-          if (auto *call = dyn_cast<CallExpr>(s))
-            if (const ApiEntry *api = apiOf(call)) Calls.push_back({call, api, Pos{b, i}});
+          auto *e = dyn_cast<Expr>(cs->getStmt());
+          if (e && (isa<CallExpr>(e) || isa<CXXConstructExpr>(e)))
+            if (auto c = CallsOf.of(e); c && c->api) Api.push_back({*c, Pos{b, i}});
         }
         ++i;
       }
     }
-    // CFG block order is not source order; executions are numbered in source order.
-    std::sort(Calls.begin(), Calls.end(), [this](const ApiCall &a, const ApiCall &b) {
-      return SM.isBeforeInTranslationUnit(a.call->getBeginLoc(), b.call->getBeginLoc());
+    // CFG block order is not source order; statements are numbered in source order.
+    std::stable_sort(Api.begin(), Api.end(), [this](const ApiCall &a, const ApiCall &b) {
+      return SM.isBeforeInTranslationUnit(a.call.expr->getBeginLoc(), b.call.expr->getBeginLoc());
     });
+    for (size_t i = 0; i < Api.size(); ++i) ApiIndex[Api[i].call.expr] = i;
   }
 
   bool dominates(const Pos &a, const Pos &b) const {
@@ -129,7 +299,7 @@ private:
 
   // ---- reaching definitions -------------------------------------------
   // Classifies one CFG element as a definition of v.
-  bool classify(const Stmt *s, const VarDecl *v, Pos p, Def &d, bool &kills) const {
+  bool classify(const Stmt *s, const VarDecl *v, Pos p, Def &d, bool &kills) {
     kills = true;
     d = Def();
     d.stmt = s;
@@ -145,19 +315,13 @@ private:
       const Expr *lhs = strip(bo->getLHS());
       if (varOf(lhs) == v) {
         d.kind = bo->getOpcode() == BO_Assign ? Def::Assign : Def::SelfUpdate;
-        d.rhs = bo->getOpcode() == BO_Assign ? bo->getRHS() : nullptr;
+        d.rhs = bo->getRHS();
         return true;
       }
-      const Expr *base = nullptr;
-      if (auto *as = dyn_cast<ArraySubscriptExpr>(lhs)) {
-        base = as->getBase();
-        Expr::EvalResult r;
-        if (as->getIdx()->EvaluateAsInt(r, Ctx)) d.element = (int)r.Val.getInt().getExtValue();
-      } else if (auto *me = dyn_cast<MemberExpr>(lhs)) {
-        base = me->getBase();
-      }
-      if (base && varOf(base) == v) {
+      int index;
+      if (lvalueRoot(lhs, Ctx, index) == v) {
         d.kind = Def::Element;
+        d.element = index;
         d.rhs = bo->getRHS();
         kills = false;
         return true;
@@ -171,24 +335,58 @@ private:
       }
       return false;
     }
-    if (auto *call = dyn_cast<CallExpr>(s)) {
-      for (unsigned i = 0; i < call->getNumArgs(); ++i) {
-        const Expr *a = strip(call->getArg(i));
-        if (auto *uo = dyn_cast<UnaryOperator>(a)) {
-          if (uo->getOpcode() == UO_AddrOf && varOf(uo->getSubExpr()) == v) {
-            d.kind = Def::OutCall;
-            d.argIndex = (int)i;
-            return true;
-          }
-        } else if (varOf(a) == v && v->getType()->isArrayType()) {
-          d.kind = Def::OutCall;
-          d.argIndex = (int)i;
-          kills = isBufferWriter(call);
-          return true;
-        }
+    if (!isa<CallExpr>(s) && !isa<CXXConstructExpr>(s)) return false;
+    auto call = CallsOf.of(cast<Expr>(s));
+    if (!call) return false;
+    const ApiEntry *api = call->api;
+    // s = ..., s += ..., s.append(...) on a string object
+    if (const Expr *obj = call->object(); obj && varOf(obj) == v) {
+      llvm::StringRef n = call->callee->getName();
+      if (api && api->handleOut == This) {
+        d.kind = Def::OutCall;
+        d.argIndex = This;
+        return true;
       }
+      if (isa<CXXOperatorCallExpr>(call->expr) || isStringMutator(call->callee->getNameAsString())) {
+        bool assign = call->callee->getNameAsString() == "operator=" || n == "assign";
+        d.kind = assign ? Def::Assign : Def::SelfUpdate;
+        d.rhs = call->arg(0);
+        return call->callee->getNameAsString().rfind("operator", 0) != 0 || assign ||
+               call->callee->getNameAsString() == "operator+=";
+      }
+      return false;
+    }
+    for (unsigned i = 0; i < call->numArgs(); ++i) {
+      const Expr *a = strip(call->arg((int)i));
+      if (!a) continue;
+      bool addressOf = false;
+      if (auto *uo = dyn_cast<UnaryOperator>(a))
+        addressOf = uo->getOpcode() == UO_AddrOf && varOf(uo->getSubExpr()) == v;
+      bool named = varOf(a) == v;
+      if (api) {
+        // a catalog call defines only its out-arguments: the handle it fills or makes
+        // hold a statement (&stmt, hstmt, q), the data it writes (&n, soci into(n));
+        // SQLBindCol's target is filled by later fetches (see BoundResults)
+        bool out = (api->handleOut == (int)i || api->valueOut == (int)i) && api->role != Role::BindResult;
+        if (!out || (!addressOf && !named)) continue;
+      } else if (!addressOf && !(named && v->getType()->isArrayType())) {
+        continue;
+      } else if (readOnlyParam(*call, i)) {
+        continue;  // strlen(buf), printf("%s", buf): read, not written
+      }
+      d.kind = Def::OutCall;
+      d.argIndex = (int)i;
+      if (!api && v->getType()->isArrayType()) kills = isBufferWriter(call->callee->getName()) || lookupFormat(call->name);
+      return true;
     }
     return false;
+  }
+
+  // The parameter takes a pointer to const, or is a variadic argument: the call reads what it points at.
+  static bool readOnlyParam(const Call &call, unsigned i) {
+    if (i >= call.callee->getNumParams()) return call.callee->isVariadic();
+    QualType t = call.callee->getParamDecl(i)->getType();
+    return t->isPointerType() && t->getPointeeType().isConstQualified();
   }
 
   const std::vector<Def> &reachingDefs(const VarDecl *v, Pos at) {
@@ -239,22 +437,35 @@ private:
   void addValueDeps(const Expr *e, Pos at, int depth, Deps &out) {
     e = strip(e);
     if (!e || depth > MaxDepth) return;
-    if (auto *call = dyn_cast<CallExpr>(e)) {
-      if (const ApiEntry *api = apiOf(call)) {
-        if (api->role == Role::ReadValue || api->role == Role::Step)
-          addHandleStatements(arg(call, api->handle), at, depth + 1, out);
+    if (isa<CallExpr>(e) || isa<CXXConstructExpr>(e)) {
+      auto call = CallsOf.of(e);
+      if (call && call->api) {
+        const ApiEntry *api = call->api;
+        if (api->role == Role::ReadValue || api->role == Role::Step) {
+          if (api->handle != -1) addHandleStatements(call->arg(api->handle), at, depth + 1, out);
+          else if (api->conn != -1) addLatestOn(call->arg(api->conn), at, out);
+        } else if (api->returnsValue) {
+          auto it = StmtOfCall.find(e);
+          if (it != StmtOfCall.end()) out.insert(it->second);
+        }
         return;  // executing, preparing, status: not data from a result
       }
-      for (const Expr *a : call->arguments()) addValueDeps(a, at, depth + 1, out);
+      if (call)
+        for (const Expr *a : call->allArgs()) addValueDeps(a, at, depth + 1, out);
+      else
+        for (const Stmt *child : e->children())
+          if (auto *ce = dyn_cast_or_null<Expr>(child)) addValueDeps(ce, at, depth + 1, out);
       return;
     }
     if (auto *dre = dyn_cast<DeclRefExpr>(e)) {
       const VarDecl *v = dyn_cast<VarDecl>(dre->getDecl());
       if (!v || !v->hasLocalStorage()) return;
       for (const Def &d : reachingDefs(v, at)) addDefDeps(v, d, depth + 1, out);
+      auto bound = BoundResults.find(v);  // filled by a fetch through SQLBindCol/mysql_stmt_bind_result
+      if (bound != BoundResults.end()) out.insert(bound->second.begin(), bound->second.end());
       return;
     }
-    if (isa<UnaryExprOrTypeTraitExpr>(e)) return;  // sizeof
+    if (isa<UnaryExprOrTypeTraitExpr>(e) || isa<LambdaExpr>(e)) return;
     for (const Stmt *child : e->children())
       if (auto *ce = dyn_cast_or_null<Expr>(child)) addValueDeps(ce, at, depth + 1, out);
   }
@@ -276,20 +487,31 @@ private:
       addValueDeps(d.rhs, d.pos, depth, r);
       break;
     case Def::SelfUpdate:
-      for (const Stmt *child : d.stmt->children())
-        if (auto *ce = dyn_cast_or_null<Expr>(child)) addValueDeps(ce, d.pos, depth, r);
+      if (d.rhs) {
+        addValueDeps(d.rhs, d.pos, depth, r);
+        for (const Def &prev : reachingDefs(v, d.pos)) addDefDeps(v, prev, depth + 1, r);
+      } else {
+        for (const Stmt *child : d.stmt->children())
+          if (auto *ce = dyn_cast_or_null<Expr>(child)) addValueDeps(ce, d.pos, depth, r);
+      }
       break;
     case Def::OutCall: {
-      auto *call = cast<CallExpr>(d.stmt);
-      if (const ApiEntry *api = apiOf(call)) {
-        if (api->valueOut == d.argIndex) {  // sqlite3_exec's callback argument
-          auto s = StmtOfCall.find(call);
-          if (s != StmtOfCall.end()) r.insert(s->second);
+      auto call = CallsOf.of(cast<Expr>(d.stmt));
+      if (call && call->api) {
+        const ApiEntry *api = call->api;
+        if (api->valueOut == d.argIndex) {
+          if (api->handle != -1) {
+            addHandleStatements(call->arg(api->handle), d.pos, depth, r);  // SQLGetData(h, .., &x)
+          } else {
+            auto s = StmtOfCall.find(call->expr);  // sqlite3_exec's callback argument, soci into(x)
+            if (s != StmtOfCall.end()) r.insert(s->second);
+          }
         }
         break;  // a handle out-parameter is not data
       }
-      for (unsigned i = 0; i < call->getNumArgs(); ++i)
-        if ((int)i != d.argIndex) addValueDeps(call->getArg(i), d.pos, depth, r);
+      if (call)
+        for (unsigned i = 0; i < call->numArgs(); ++i)
+          if ((int)i != d.argIndex) addValueDeps(call->arg((int)i), d.pos, depth, r);
       break;
     }
     case Def::Entry:
@@ -307,15 +529,27 @@ private:
   void addHandleStatements(const Expr *h, Pos at, int depth, Deps &out) {
     h = strip(h);
     if (!h || depth > MaxDepth) return;
-    if (auto *call = dyn_cast<CallExpr>(h)) {
-      const ApiEntry *api = apiOf(call);
-      if (!api) return;
-      if (api->role == Role::FetchResult) {
-        for (int s : asyncBefore(call, at)) out.insert(s);
+    if (auto *op = dyn_cast<CXXOperatorCallExpr>(h); op && op->getOperator() == OO_Comma) {
+      addHandleStatements(op->getArg(0), at, depth + 1, out);  // (sql.prepare << "...", into(x))
+      return;
+    }
+    if (isa<CallExpr>(h) || isa<CXXConstructExpr>(h)) {
+      auto call = CallsOf.of(h);
+      if (!call) return;
+      if (call->api) {
+        if (call->api->role == Role::FetchResult) {
+          addLatestOn(call->arg(call->api->conn), at, out);
+        } else if (call->api->role == Role::ReadValue && call->api->handle != -1) {
+          addHandleStatements(call->arg(call->api->handle), at, depth + 1, out);  // r[0], rs.begin()
+        } else {
+          auto it = StmtOfCall.find(h);
+          if (it != StmtOfCall.end() && (call->api->returnsHandle || call->api->chain)) out.insert(it->second);
+        }
         return;
       }
-      auto it = StmtOfCall.find(call);
-      if (it != StmtOfCall.end() && api->returnsHandle) out.insert(it->second);
+      // copies and wrappers (RecordSet rs(select), a copy constructor): follow the arguments
+      if (isa<CXXConstructExpr>(h) || call->object())
+        for (const Expr *a : call->allArgs()) addHandleStatements(a, at, depth + 1, out);
       return;
     }
     const VarDecl *v = varOf(h);
@@ -324,37 +558,147 @@ private:
       if (d.kind == Def::Init || d.kind == Def::Assign) {
         addHandleStatements(d.rhs, d.pos, depth + 1, out);
       } else if (d.kind == Def::OutCall) {
-        auto *call = cast<CallExpr>(d.stmt);
-        const ApiEntry *api = apiOf(call);
-        auto it = StmtOfCall.find(call);
-        if (api && api->handleOut == d.argIndex && it != StmtOfCall.end()) out.insert(it->second);
+        auto call = CallsOf.of(cast<Expr>(d.stmt));
+        auto it = StmtOfCall.find(call ? call->expr : nullptr);
+        if (call && call->api && call->api->handleOut == d.argIndex && it != StmtOfCall.end())
+          out.insert(it->second);
       }
     }
   }
 
-  // PQgetResult(conn): the latest asynchronous execution on that connection before it.
-  std::vector<int> asyncBefore(const CallExpr *fetch, Pos at) {
-    const ApiEntry *api = apiOf(fetch);
-    const void *conn = connOf(arg(fetch, api->conn));
-    int best = -1;
-    for (const ApiCall &c : Calls) {
-      if (!c.api->async || !dominates(c.pos, at)) continue;
-      if (!FunctionEvents::sameConnection(conn, connOf(arg(c.call, c.api->conn)))) continue;
-      auto it = StmtOfCall.find(c.call);
-      if (it == StmtOfCall.end()) continue;
-      if (best < 0 || dominates(CallPos[best], c.pos)) best = (int)(&c - Calls.data());
+  // PQgetResult(conn), mysql_store_result(conn), mysql_affected_rows(conn):
+  // the latest execution on that connection before `at`.
+  void addLatestOn(const Expr *connExpr, Pos at, Deps &out) {
+    const void *conn = connOf(connExpr);
+    const ApiCall *best = nullptr;
+    for (const ApiCall &c : Api) {
+      Role r = c.call.api->role;
+      if ((r != Role::Execute && r != Role::ExecPrepared) || !dominates(c.pos, at)) continue;
+      if (!FunctionEvents::sameConnection(conn, connOf(c.call.arg(c.call.api->conn)))) continue;
+      if (!StmtOfCall.count(c.call.expr)) continue;
+      if (!best || dominates(best->pos, c.pos)) best = &c;
     }
-    if (best < 0) return {};
-    return {StmtOfCall[Calls[best].call]};
+    if (best) out.insert(StmtOfCall[best->call.expr]);
   }
 
   // ---- SQL text --------------------------------------------------------
-  std::optional<std::string> resolveSql(const Expr *e, Pos at, int depth) {
+  int hole(Resolved &r, const Expr *host, Pos pos, std::string spelling) {
+    r.holes.push_back({host, pos, std::move(spelling)});
+    return (int)r.holes.size();
+  }
+
+  std::string sourceText(const Expr *e) const {
+    if (!e) return "?";
+    CharSourceRange range = CharSourceRange::getTokenRange(SM.getExpansionRange(e->getSourceRange()).getAsRange());
+    return Lexer::getSourceText(range, SM, Ctx.getLangOpts()).str();
+  }
+
+  // A value concatenated into the text: spelled as the C++ that puts it there.
+  void appendHole(Resolved &r, const Expr *host, Pos pos) {
+    r.text += sql::holeMarker(hole(r, host, pos, "\" + " + sourceText(host) + " + \""));
+  }
+
+  // Appends `piece` to `r`, renumbering its holes after r's.
+  static void append(Resolved &r, const Resolved &piece) {
+    size_t base = r.holes.size();
+    for (size_t i = 0; i < piece.text.size(); ++i) {
+      if (piece.text[i] == '\x01') {
+        size_t e = piece.text.find('\x01', i + 1);
+        int k = std::stoi(piece.text.substr(i + 1, e - i - 1));
+        r.text += sql::holeMarker((int)base + k);
+        i = e;
+      } else {
+        r.text += piece.text[i];
+      }
+    }
+    r.holes.insert(r.holes.end(), piece.holes.begin(), piece.holes.end());
+  }
+
+  // A printf/{} format with its arguments: conversions become holes for their arguments.
+  std::optional<Resolved> expandFormat(const Call &call, const FormatEntry &fe, Pos at, int depth) {
+    auto fmt = resolveSql(call.arg(fe.format), at, depth + 1);
+    if (!fmt) return std::nullopt;
+    Resolved out;
+    const std::string &f = fmt->text;
+    int next = fe.firstValue;
+    // A conversion whose argument is constant text (a table name in a const
+    // variable) is filled in; anything else the program computes is a hole.
+    auto argHole = [&](int index, char conv, const std::string &spec) {
+      const Expr *a = call.arg(index);
+      if (a && (conv == 's' || conv == 'w' || conv == 'q' || conv == 'Q' || conv == '}') &&
+          !a->getType()->isIntegralOrEnumerationType()) {
+        if (auto k = resolveSql(a, at, depth + 1); k && k->holes.empty()) {
+          std::string t;
+          char quote = conv == 'w' ? '"' : '\'';
+          for (char ch : k->text) {
+            if ((conv == 'q' || conv == 'Q' || conv == 'w') && ch == quote) t += ch;
+            t += ch;
+          }
+          out.text += conv == 'Q' ? "'" + t + "'" : t;
+          return;
+        }
+      }
+      out.text += sql::holeMarker(hole(out, a, at, spec));
+    };
+    for (size_t i = 0; i < f.size(); ++i) {
+      char c = f[i];
+      if (!fe.braces && c == '%') {
+        if (i + 1 < f.size() && f[i + 1] == '%') {
+          out.text += '%';
+          ++i;
+          continue;
+        }
+        size_t q = i + 1;
+        while (q < f.size() && std::strchr("-+ #0", f[q])) ++q;
+        if (q < f.size() && f[q] == '*') { ++next; ++q; }
+        while (q < f.size() && std::isdigit((unsigned char)f[q])) ++q;
+        if (q < f.size() && f[q] == '.') {
+          ++q;
+          if (q < f.size() && f[q] == '*') { ++next; ++q; }
+          while (q < f.size() && std::isdigit((unsigned char)f[q])) ++q;
+        }
+        while (q < f.size() && std::strchr("hlLjzt", f[q])) ++q;
+        if (q < f.size() && std::strchr("diouxXfFeEgGcsqQwp", f[q])) {
+          argHole(next++, f[q], f.substr(i, q + 1 - i));
+          i = q;
+          continue;
+        }
+        out.text += c;
+      } else if (fe.braces && c == '{') {
+        if (i + 1 < f.size() && f[i + 1] == '{') {
+          out.text += '{';
+          ++i;
+          continue;
+        }
+        size_t e = f.find('}', i);
+        if (e == std::string::npos) {
+          out.text += c;
+          continue;
+        }
+        std::string spec = f.substr(i + 1, e - i - 1);
+        int index = !spec.empty() && std::isdigit((unsigned char)spec[0]) ? fe.firstValue + std::atoi(spec.c_str())
+                                                                          : next++;
+        argHole(index, '}', f.substr(i, e + 1 - i));
+        i = e;
+      } else if (fe.braces && c == '}' && i + 1 < f.size() && f[i + 1] == '}') {
+        out.text += '}';
+        ++i;
+      } else {
+        out.text += c;
+      }
+    }
+    // holes of the format string itself (rare) are kept as unknown values
+    for (const Resolved::Hole &h : fmt->holes) out.holes.push_back(h);
+    return out;
+  }
+
+  std::optional<Resolved> resolveSql(const Expr *e, Pos at, int depth) {
     e = strip(e);
     if (!e || depth > MaxDepth) return std::nullopt;
     if (auto *sl = dyn_cast<StringLiteral>(e)) {
-      if (sl->getCharByteWidth() != 1) return std::nullopt;
-      return sl->getString().str();
+      Resolved r;
+      r.text = utf8(sl);
+      return r;
     }
     if (auto *dre = dyn_cast<DeclRefExpr>(e)) {
       const VarDecl *v = dyn_cast<VarDecl>(dre->getDecl());
@@ -364,9 +708,110 @@ private:
         return init ? resolveSql(init, at, depth + 1) : std::nullopt;
       }
       const std::vector<Def> &defs = reachingDefs(v, at);
-      if (defs.size() == 1 && (defs[0].kind == Def::Init || defs[0].kind == Def::Assign))
-        return resolveSql(defs[0].rhs, defs[0].pos, depth + 1);
+      if (defs.size() != 1) return std::nullopt;
+      const Def &d = defs[0];
+      if (d.kind == Def::Init || d.kind == Def::Assign) return resolveSql(d.rhs, d.pos, depth + 1);
+      if (d.kind == Def::SelfUpdate && d.rhs) {  // sql += "..."; sql.append(...)
+        auto before = resolveSql(e, d.pos, depth + 1);
+        if (!before) return std::nullopt;
+        Resolved r = *before;
+        if (auto piece = resolveSql(d.rhs, d.pos, depth + 1)) append(r, *piece);
+        else appendHole(r, d.rhs, d.pos);
+        return r;
+      }
+      if (d.kind == Def::OutCall) {  // snprintf(buf, n, fmt, ...), asprintf(&p, fmt, ...)
+        auto call = CallsOf.of(cast<Expr>(d.stmt));
+        if (!call) return std::nullopt;
+        if (const FormatEntry *fe = lookupFormat(call->name); fe && fe->buffer == d.argIndex)
+          return expandFormat(*call, *fe, d.pos, depth);
+        llvm::StringRef n = call->callee->getName();
+        if ((n == "strcpy" || n == "strncpy") && d.argIndex == 0) return resolveSql(call->arg(1), d.pos, depth + 1);
+      }
+      return std::nullopt;
     }
+    if (auto *op = dyn_cast<CXXOperatorCallExpr>(e); op && op->getOperator() == OO_Plus && op->getNumArgs() == 2) {
+      Resolved r;
+      for (unsigned i = 0; i < 2; ++i) {
+        if (auto piece = resolveSql(op->getArg(i), at, depth + 1)) append(r, *piece);
+        else appendHole(r, op->getArg(i), at);
+      }
+      // a concatenation with no text at all is not SQL we know
+      if (r.text.find_first_not_of("\x01" "0123456789") == std::string::npos) return std::nullopt;
+      return r;
+    }
+    if (isa<CallExpr>(e) || isa<CXXConstructExpr>(e)) {
+      auto call = CallsOf.of(e);
+      if (!call) return std::nullopt;
+      if (const FormatEntry *fe = lookupFormat(call->name); fe && fe->buffer < 0) return expandFormat(*call, *fe, at, depth);
+      if (auto *ctor = dyn_cast<CXXConstructExpr>(e)) {  // std::string("..."), QString(...), QLatin1String(...)
+        if (ctor->getNumArgs() >= 1 && !isa<CXXDefaultArgExpr>(ctor->getArg(0))) return resolveSql(ctor->getArg(0), at, depth + 1);
+        return std::nullopt;
+      }
+      // QStringLiteral("...") in Qt 5: a lambda whose body holds the literal
+      if (auto *m = dyn_cast<CXXMethodDecl>(call->callee); m && m->getParent()->isLambda() && m->hasBody())
+        return literalIn(m->getBody());
+      std::string n = call->callee->getNameAsString();
+      if (const Expr *obj = call->object()) {
+        if (n == "c_str" || n == "data" || n == "toStdString" || n == "toUtf8" || n == "toLatin1" ||
+            n == "toLocal8Bit" || n == "constData" || n == "str" || n == "toString" || n == "trimmed" ||
+            n == "simplified")
+          return resolveSql(obj, at, depth + 1);
+        if (n == "arg") return qtArg(*call, at, depth);
+      }
+      return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
+  // QString("... %1 ... %2").arg(a).arg(b): each arg() fills the lowest %N left.
+  std::optional<Resolved> qtArg(const Call &call, Pos at, int depth) {
+    auto base = resolveSql(call.object(), at, depth + 1);
+    if (!base) return std::nullopt;
+    Resolved r = *base;
+    // arg(a1, a2, ...) with string arguments fills %1, %2 ... in one go; arg(n, width, base) only one
+    unsigned fill = 1;
+    if (call.numArgs() > 1 && call.arg(1) && call.arg(1)->getType()->isRecordType()) fill = call.numArgs();
+    for (unsigned k = 0; k < fill; ++k) {
+      int lowest = 100;
+      size_t at1 = std::string::npos, len = 0;
+      for (size_t i = 0; i + 1 < r.text.size(); ++i)
+        if (r.text[i] == '%' && std::isdigit((unsigned char)r.text[i + 1])) {
+          size_t q = i + 1;
+          int n = 0;
+          while (q < r.text.size() && std::isdigit((unsigned char)r.text[q]) && q < i + 3) n = n * 10 + (r.text[q++] - '0');
+          if (n >= 1 && n < lowest) {
+            lowest = n;
+            at1 = i;
+            len = q - i;
+          }
+        }
+      if (at1 == std::string::npos) break;
+      std::string marker = sql::holeMarker(hole(r, call.arg((int)k), at, r.text.substr(at1, len)));
+      std::string text = r.text;
+      // replace every occurrence of the lowest %N
+      std::string pat = text.substr(at1, len), out;
+      for (size_t i = 0; i < text.size();) {
+        if (text.compare(i, pat.size(), pat) == 0 && !(i + pat.size() < text.size() && std::isdigit((unsigned char)text[i + pat.size()]))) {
+          out += marker;
+          i += pat.size();
+        } else {
+          out += text[i++];
+        }
+      }
+      r.text = out;
+    }
+    return r;
+  }
+
+  std::optional<Resolved> literalIn(const Stmt *s) {
+    if (!s) return std::nullopt;
+    if (auto *sl = dyn_cast<StringLiteral>(s)) {
+      Resolved r;
+      r.text = utf8(sl);
+      return r;
+    }
+    for (const Stmt *c : s->children())
+      if (auto r = literalIn(c)) return r;
     return std::nullopt;
   }
 
@@ -375,85 +820,210 @@ private:
     if (!e) return nullptr;
     if (auto *dre = dyn_cast<DeclRefExpr>(e)) return dre->getDecl()->getCanonicalDecl();
     if (auto *me = dyn_cast<MemberExpr>(e)) return me->getMemberDecl()->getCanonicalDecl();
+    if (auto *t = dyn_cast<CXXThisExpr>(e)) return t->getType().getTypePtr();
     return nullptr;
   }
 
+  bool serializableObject(const Expr *e) const {
+    e = strip(e);
+    if (!e) return false;
+    std::string t = e->getType().getCanonicalType().getAsString();
+    return t.find("serializable") != std::string::npos;
+  }
+
   // ---- events ----------------------------------------------------------
-  int addStatement(const CallExpr *call, const ApiEntry *api, Pos p) {
-    const Expr *sqlArg = arg(call, api->sql);
+  int addStatement(const Call &call, Pos p) {
+    const ApiEntry *api = call.api;
+    const Expr *sqlArg = call.arg(api->format >= 0 ? api->format : api->sql);
     if (!sqlArg) return -1;
-    std::optional<std::string> text = resolveSql(sqlArg, p, 0);
+    std::optional<Resolved> text;
+    if (api->format >= 0) {
+      FormatEntry fe;
+      fe.format = api->format;
+      fe.firstValue = api->format + 1;
+      text = expandFormat(call, fe, p, 0);
+    } else {
+      text = resolveSql(sqlArg, p, 0);
+    }
     if (!text) return -1;
     Statement s;
     s.id = (int)Ev.statements.size();
-    s.text = *text;
-    s.parsed = sql::analyzeSql(*text);
+    s.text = text->text;
+    s.parsed = sql::analyzeSql(s.text);
     s.sqlLoc = loc(sqlArg->getBeginLoc());
-    s.conn = connOf(arg(call, api->conn));
+    s.conn = connOf(call.arg(api->conn));
     s.dialect = api->dialect;
+    for (const auto &[n, raw] : s.parsed->spelling) {  // hole markers -> how the code writes the value
+      std::string sp;
+      for (size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] != '\x01') {
+          sp += raw[i];
+          continue;
+        }
+        size_t e = raw.find('\x01', i + 1);
+        size_t k = (size_t)std::atoi(raw.substr(i + 1, e - i - 1).c_str());
+        sp += k >= 1 && k <= text->holes.size() ? text->holes[k - 1].spelling : "?";
+        i = e == std::string::npos ? raw.size() : e;
+      }
+      s.spelling.emplace(n, sp);
+    }
     Ev.statements.push_back(std::move(s));
-    StmtOfCall[call] = Ev.statements.back().id;
+    StmtOfCall[call.expr] = Ev.statements.back().id;
+    Holes.push_back(text->holes);
     return Ev.statements.back().id;
   }
 
-  void collectStatements() {
-    for (const ApiCall &c : Calls) {
-      CallPos.push_back(c.pos);
-      if (c.api->role != Role::Execute && c.api->role != Role::Prepare) continue;
-      int id = addStatement(c.call, c.api, c.pos);
-      if (id >= 0 && c.api->role == Role::Prepare && c.api->stmtName >= 0)
-        if (auto name = resolveSql(arg(c.call, c.api->stmtName), c.pos, 0)) PreparedByName[*name].push_back(id);
-    }
-    // PQexecPrepared(conn, "name", ...) runs what PQprepare(conn, "name", sql) compiled.
-    for (const ApiCall &c : Calls) {
-      if (c.api->role != Role::ExecPrepared) continue;
-      auto name = resolveSql(arg(c.call, c.api->stmtName), c.pos, 0);
-      if (!name) continue;
-      auto it = PreparedByName.find(*name);
-      if (it == PreparedByName.end()) continue;
-      const void *conn = connOf(arg(c.call, c.api->conn));
-      for (int id : it->second)
-        if (FunctionEvents::sameConnection(conn, Ev.statements[id].conn)) StmtOfCall[c.call] = id;
+  // SOCI / Poco: `sql << "...", into(x), use(y)` -- the into/use calls around the `<<`.
+  void linkChain(const Call &call, int stmt) {
+    const Expr *cur = call.expr;
+    int positional = 0;
+    for (int guard = 0; guard < 64; ++guard) {
+      DynTypedNodeList parents = Ctx.getParents(*cur);
+      if (parents.size() != 1) break;
+      const Expr *p = parents[0].get<Expr>();
+      if (!p) break;
+      auto *op = dyn_cast<CXXOperatorCallExpr>(p);
+      if (!op || op->getOperator() != OO_Comma) {
+        if (isa<MaterializeTemporaryExpr>(p) || isa<CXXBindTemporaryExpr>(p) || isa<ImplicitCastExpr>(p) ||
+            isa<ParenExpr>(p) || isa<ExprWithCleanups>(p) || isa<CXXConstructExpr>(p)) {
+          cur = p;
+          continue;
+        }
+        break;
+      }
+      const Expr *rhs = strip(op->getArg(op->getNumArgs() - 1));
+      if (auto c = CallsOf.of(rhs); c && c->api) {
+        if (c->api->role == Role::Into) StmtOfCall[c->expr] = stmt;
+        if (c->api->role == Role::Use) {
+          ++positional;
+          int index = positional;
+          if (const Expr *nameArg = c->arg(1)) {
+            if (auto name = resolveSql(nameArg, posOf(c->expr), 0)) {
+              auto &named = Ev.statements[stmt].parsed->namedParams;
+              auto it = named.find(":" + name->text);
+              if (it != named.end()) index = it->second;
+            }
+          }
+          ChainUses[stmt].push_back({index, c->arg(c->api->bindValue), posOf(c->expr)});
+        }
+      }
+      cur = p;
     }
   }
 
-  int addExecution(const CallExpr *call, int stmt, Pos p, const void *conn) {
+  Pos posOf(const Expr *e) {
+    auto it = ApiIndex.find(e);
+    return it != ApiIndex.end() ? Api[it->second].pos : Pos{};
+  }
+
+  void collectStatements() {
+    for (const ApiCall &c : Api) {
+      Role r = c.call.api->role;
+      if (r != Role::Execute && r != Role::Prepare) continue;
+      int id = addStatement(c.call, c.pos);
+      if (id < 0) continue;
+      if (c.call.api->chain) linkChain(c.call, id);
+      if (r == Role::Prepare && c.call.api->stmtName >= 0)
+        if (auto name = resolveSql(c.call.arg(c.call.api->stmtName), c.pos, 0)) PreparedByName[name->text].push_back(id);
+    }
+    // PQexecPrepared(conn, "name", ...) runs what PQprepare(conn, "name", sql) compiled.
+    for (const ApiCall &c : Api) {
+      if (c.call.api->role != Role::ExecPrepared) continue;
+      auto name = resolveSql(c.call.arg(c.call.api->stmtName), c.pos, 0);
+      if (!name) continue;
+      auto it = PreparedByName.find(name->text);
+      if (it == PreparedByName.end()) continue;
+      const void *conn = connOf(c.call.arg(c.call.api->conn));
+      for (int id : it->second)
+        if (FunctionEvents::sameConnection(conn, Ev.statements[id].conn)) StmtOfCall[c.call.expr] = id;
+    }
+    // SQLBindCol(h, .., &x) / mysql_stmt_bind_result(h, binds): x is filled by fetches on h.
+    for (const ApiCall &c : Api) {
+      if (c.call.api->role != Role::BindResult) continue;
+      Deps stmts;
+      addHandleStatements(c.call.arg(c.call.api->handle), c.pos, 0, stmts);
+      if (stmts.empty()) continue;
+      const Expr *out = c.call.arg(c.call.api->valueOut);
+      if (const VarDecl *v = pointee(out); v && !v->getType()->isArrayType()) {
+        BoundResults[v].insert(stmts.begin(), stmts.end());
+      } else if (const VarDecl *arr = varOf(out)) {  // an array of bind structures: bind[i].buffer = &x
+        for (const Def &d : reachingDefs(arr, c.pos))
+          if (d.kind == Def::Element)
+            if (const VarDecl *x = pointee(d.rhs)) BoundResults[x].insert(stmts.begin(), stmts.end());
+      }
+    }
+  }
+
+  int addExecution(const Call &call, int stmt, Pos p, const void *conn, bool serializable) {
     Execution x;
     x.id = (int)Ev.executions.size();
     x.statement = stmt;
-    x.loc = loc(call->getBeginLoc());
+    x.loc = loc(call.expr->getBeginLoc());
     x.conn = conn;
+    x.serializable = serializable;
     Ev.executions.push_back(std::move(x));
     ExecPos.push_back(p);
-    return Ev.executions.back().id;
+    Execution &e = Ev.executions.back();
+    // values computed into the SQL text are parameters too
+    const sql::ParsedSql &ps = *Ev.statements[stmt].parsed;
+    const std::vector<Resolved::Hole> &holes = Holes[stmt];
+    for (size_t k = 0; k < holes.size(); ++k) {
+      auto it = ps.holeParams.find(std::to_string(k + 1));
+      if (holes[k].host && it != ps.holeParams.end())
+        addParam(e, it->second, valueDeps(holes[k].host, holes[k].pos, 0));
+    }
+    auto uses = ChainUses.find(stmt);
+    if (uses != ChainUses.end())
+      for (const ChainUse &u : uses->second) addParam(e, u.index, valueDeps(u.value, u.pos, 0));
+    return e.id;
   }
 
   void collectExecutions() {
-    for (const ApiCall &c : Calls) {
-      Role r = c.api->role;
-      if (r == Role::Execute || r == Role::ExecPrepared) {
-        auto it = StmtOfCall.find(c.call);
+    for (const ApiCall &c : Api) {
+      const ApiEntry *api = c.call.api;
+      if (api->role == Role::Execute || api->role == Role::ExecPrepared) {
+        auto it = StmtOfCall.find(c.call.expr);
         if (it == StmtOfCall.end()) continue;
-        int x = addExecution(c.call, it->second, c.pos, connOf(arg(c.call, c.api->conn)));
-        if (c.api->params >= 0) addParamArrayDeps(arg(c.call, c.api->params), c.pos, Ev.executions[x]);
-      } else if (r == Role::Step) {
+        const Expr *connExpr = c.call.arg(api->conn);
+        int x = addExecution(c.call, it->second, c.pos, connOf(connExpr), serializableObject(connExpr));
+        if (api->params >= 0) {
+          if (api->variadicParams)
+            for (unsigned i = (unsigned)api->params; i < c.call.numArgs(); ++i)
+              addParam(Ev.executions[x], (int)(i - api->params) + 1, valueDeps(c.call.arg((int)i), c.pos, 0));
+          else
+            addParamArrayDeps(c.call.arg(api->params), c.pos, Ev.executions[x]);
+        }
+      } else if (api->role == Role::Step) {
         Deps stmts;
-        addHandleStatements(arg(c.call, c.api->handle), c.pos, 0, stmts);
+        addHandleStatements(c.call.arg(api->handle), c.pos, 0, stmts);
         for (int s : stmts) {
-          int x = addExecution(c.call, s, c.pos, Ev.statements[s].conn);
-          addBindDeps(s, Ev.executions[x]);
+          int x = addExecution(c.call, s, c.pos, Ev.statements[s].conn, false);
+          addBindDeps(s, c.pos, Ev.executions[x]);
         }
       }
     }
   }
 
   // libpq: const char *params[] = {a, b}; params[1] = buf; (const char *[]){a, b}
+  // MySQL: MYSQL_BIND b[2]; b[1].buffer = &x;
   void addParamArrayDeps(const Expr *a, Pos at, Execution &x) {
     a = strip(a);
     if (!a) return;
     if (auto *cl = dyn_cast<CompoundLiteralExpr>(a)) a = strip(cl->getInitializer());
+    // An element that points at a buffer or variable sends what it holds at the
+    // time of the execution, not at the time the array was filled.
+    auto elementDeps = [&](const Expr *elem, Pos def) {
+      if (const VarDecl *v = pointee(elem)) {
+        DeclRefExpr *ref = nullptr;
+        (void)ref;
+        Deps d;
+        for (const Def &dd : reachingDefs(v, at)) addDefDeps(v, dd, 0, d);
+        return d;
+      }
+      return valueDeps(elem, def, 0);
+    };
     if (auto *il = dyn_cast<InitListExpr>(a)) {
-      for (unsigned i = 0; i < il->getNumInits(); ++i) addParam(x, (int)i + 1, valueDeps(il->getInit(i), at, 0));
+      for (unsigned i = 0; i < il->getNumInits(); ++i) addParam(x, (int)i + 1, elementDeps(il->getInit(i), at));
       return;
     }
     const VarDecl *v = varOf(a);
@@ -462,16 +1032,10 @@ private:
       const Expr *rhs = strip(d.rhs);
       if (d.kind == Def::Init && rhs && isa<InitListExpr>(rhs)) {
         auto *il = cast<InitListExpr>(rhs);
-        for (unsigned i = 0; i < il->getNumInits(); ++i) {
-          // An element that points at a buffer sends the buffer's contents at
-          // the time of the execution, not at the time the array was filled.
-          const VarDecl *buf = varOf(il->getInit(i));
-          bool isBuffer = buf && buf->getType()->isArrayType();
-          addParam(x, (int)i + 1, valueDeps(il->getInit(i), isBuffer ? at : d.pos, 0));
-        }
+        for (unsigned i = 0; i < il->getNumInits(); ++i) addParam(x, (int)i + 1, elementDeps(il->getInit(i), d.pos));
       } else if (d.kind == Def::Element) {
-        addParam(x, d.element >= 0 ? d.element + 1 : 0, valueDeps(d.rhs, d.pos, 0));
-      } else if (d.kind != Def::Entry) {
+        addParam(x, d.element >= 0 ? d.element + 1 : 0, elementDeps(d.rhs, d.pos));
+      } else if (d.kind != Def::Entry && d.kind != Def::OutCall) {
         Deps all;
         addDefDeps(v, d, 0, all);
         addParam(x, 0, all);
@@ -479,29 +1043,60 @@ private:
     }
   }
 
-  // SQLite: sqlite3_bind_*(stmt, i, value) on a handle of the same statement.
-  void addBindDeps(int stmt, Execution &x) {
-    for (const ApiCall &c : Calls) {
-      if (c.api->role != Role::Bind) continue;
-      Deps hs;
-      addHandleStatements(arg(c.call, c.api->handle), c.pos, 0, hs);
-      if (!hs.count(stmt)) continue;
-      int index = 0;  // unknown
-      const Expr *ix = arg(c.call, c.api->bindIndex);
-      Expr::EvalResult r;
-      if (ix && !ix->isValueDependent() && ix->EvaluateAsInt(r, Ctx)) {
-        index = (int)r.Val.getInt().getExtValue();
-      } else if (auto *pc = dyn_cast_or_null<CallExpr>(strip(ix))) {
-        // sqlite3_bind_parameter_index(stmt, ":name")
-        const FunctionDecl *fd = pc->getDirectCallee();
-        if (fd && fd->getIdentifier() && fd->getName() == "sqlite3_bind_parameter_index")
-          if (auto name = resolveSql(arg(pc, 1), c.pos, 0)) {
-            auto &named = Ev.statements[stmt].parsed->namedParams;
-            auto it = named.find(*name);
-            if (it != named.end()) index = it->second;
-          }
+  // sqlite3_bind_*(stmt, i, v), QSqlQuery::bindValue, SQLBindParameter, mysql_stmt_bind_param
+  // on a handle of the same statement.
+  void addBindDeps(int stmt, Pos execPos, Execution &x) {
+    std::map<const void *, int> positional;  // per handle declaration: addBindValue order
+    for (const ApiCall &c : Api) {
+      Role r = c.call.api->role;
+      if (r != Role::Bind && r != Role::BindArray) continue;
+      if (!dominates(c.pos, execPos) && !(c.pos.block == execPos.block && c.pos.index < execPos.index)) {
+        // a bind after the execution belongs to a later run; but binds in other
+        // branches before it still count when they reach it
+        bool reaches = false;
+        for (const CFGBlock::AdjacentBlock &s : c.pos.block->succs())
+          if (s.getReachableBlock() && dominates(Pos{s.getReachableBlock(), 0}, execPos)) reaches = true;
+        if (!reaches) continue;
       }
-      addParam(x, index, valueDeps(arg(c.call, c.api->bindValue), c.pos, 0));
+      Deps hs;
+      addHandleStatements(c.call.arg(c.call.api->handle), c.pos, 0, hs);
+      if (!hs.count(stmt)) continue;
+      if (r == Role::BindArray) {
+        addParamArrayDeps(c.call.arg(c.call.api->params), execPos, x);
+        continue;
+      }
+      int index = 0;  // unknown
+      const Expr *ix = c.call.arg(c.call.api->bindIndex);
+      if (c.call.api->bindIndex < 0) {
+        index = ++positional[connOf(c.call.arg(c.call.api->handle))];
+      } else if (ix) {
+        Expr::EvalResult er;
+        if (!ix->isValueDependent() && ix->getType()->isIntegralOrEnumerationType() && ix->EvaluateAsInt(er, Ctx)) {
+          index = (int)er.Val.getInt().getExtValue();
+        } else if (auto name = resolveSql(ix, c.pos, 0)) {  // bindValue(":name", v)
+          auto &named = Ev.statements[stmt].parsed->namedParams;
+          auto it = named.find(name->text);
+          if (it == named.end()) it = named.find(":" + name->text);
+          if (it != named.end()) index = it->second;
+        } else if (auto *pc = dyn_cast_or_null<CallExpr>(strip(ix))) {
+          // sqlite3_bind_parameter_index(stmt, ":name")
+          const FunctionDecl *fd = pc->getDirectCallee();
+          if (fd && fd->getIdentifier() && fd->getName() == "sqlite3_bind_parameter_index" && pc->getNumArgs() > 1)
+            if (auto name = resolveSql(pc->getArg(1), c.pos, 0)) {
+              auto &named = Ev.statements[stmt].parsed->namedParams;
+              auto it = named.find(name->text);
+              if (it != named.end()) index = it->second;
+            }
+        }
+      }
+      const Expr *value = c.call.arg(c.call.api->bindValue);
+      Deps d;
+      if (const VarDecl *v = pointee(value); v && !v->getType()->isArrayType()) {
+        for (const Def &dd : reachingDefs(v, execPos)) addDefDeps(v, dd, 0, d);  // SQLBindParameter(.., &x, ..)
+      } else {
+        d = valueDeps(value, c.pos, 0);
+      }
+      addParam(x, index, d);
     }
   }
 
@@ -566,30 +1161,34 @@ private:
     }
   }
 
-  struct ApiCall {
-    const CallExpr *call;
-    const ApiEntry *api;
+  struct ChainUse {
+    int index;
+    const Expr *value;
     Pos pos;
   };
 
   const FunctionDecl &FD;
   ASTContext &Ctx;
   const SourceManager &SM;
+  Calls CallsOf;
   std::unique_ptr<CFG> Cfg;
   std::unique_ptr<CFGDomTree> Dom;
-  llvm::DenseMap<const Stmt *, Pos> PosOf;
-  std::vector<ApiCall> Calls;
-  std::vector<Pos> CallPos;
+  std::unique_ptr<ControlDependencyCalculator> Cdc;
+  std::vector<ApiCall> Api;
+  llvm::DenseMap<const Expr *, size_t> ApiIndex;
   std::vector<Pos> ExecPos;
-  std::map<const CallExpr *, int> StmtOfCall;
+  std::map<const Expr *, int> StmtOfCall;
+  std::vector<std::vector<Resolved::Hole>> Holes;  // per statement
+  std::map<int, std::vector<ChainUse>> ChainUses;  // per statement
+  std::map<const VarDecl *, Deps> BoundResults;
   std::map<std::string, std::vector<int>> PreparedByName;
   std::map<std::tuple<const VarDecl *, const CFGBlock *, unsigned>, std::vector<Def>> DefCache;
   std::map<std::pair<const Stmt *, const VarDecl *>, Deps> DefDepsCache;
   std::set<std::pair<const Stmt *, const VarDecl *>> InProgress;
-  std::unique_ptr<ControlDependencyCalculator> Cdc;
   std::map<const CFGBlock *, Deps> BlockDepsCache;
   std::set<const CFGBlock *> BlocksInProgress;
   FunctionEvents Ev;
+  bool Ran = false;
 };
 
 }  // namespace
@@ -597,6 +1196,11 @@ private:
 std::vector<Finding> analyzeFunction(const FunctionDecl &fd, ASTContext &ctx) {
   if (fd.isDependentContext() || fd.isInvalidDecl()) return {};
   return FunctionAnalysis(fd, ctx).run();
+}
+
+std::string dumpEvents(const FunctionDecl &fd, ASTContext &ctx) {
+  if (fd.isDependentContext() || fd.isInvalidDecl()) return {};
+  return FunctionAnalysis(fd, ctx).dump();
 }
 
 }  // namespace sqlrace

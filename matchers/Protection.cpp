@@ -71,6 +71,8 @@ const char *serializes(const Facts &f, const std::string &table, Scope &scope) {
     // is absent, so it does not count.
     if ((f.rowLock == RowLock::Update || f.rowLock == RowLock::NoKeyUpdate) && !f.reads(table))
       return "SELECT ... FOR UPDATE of the parent row";
+    // SQL Server WITH (UPDLOCK, HOLDLOCK): a key-range lock covers the missing row too
+    if (f.rangeLock && f.rowLock >= RowLock::Update && f.reads(table)) return "key-range lock (UPDLOCK, HOLDLOCK)";
     return nullptr;
   default:
     return nullptr;
@@ -91,6 +93,10 @@ const char *protection(const FunctionEvents &ev, int check, const Execution &wri
   std::string table;
   for (const Facts &f : w.parsed->statements)
     if (!f.targetTable.empty()) table = f.targetTable;
+  if (write.serializable)
+    for (const Execution &c : ev.executions)
+      if (c.statement == check && c.serializable && FunctionEvents::sameConnection(c.conn, write.conn))
+        return "SERIALIZABLE isolation";
   for (const Execution &l : ev.executions) {
     if (l.statement == check || !FunctionEvents::sameConnection(l.conn, write.conn)) continue;
     bool beforeCheck = false;

@@ -401,6 +401,7 @@ std::shared_ptr<const ParsedSql> analyzeUncached(std::string_view sql, const Nor
   out->paramCount = norm.paramCount;
   out->namedParams = norm.namedParams;
   out->holeParams = norm.holeParams;
+  out->spelling = norm.spelling;
   if (!t) {
     out->ok = false;
     out->error = t.error;

@@ -111,17 +111,20 @@ public:
         if (n > out.paramCount) out.paramCount = n;
         if (n > nextAnon) nextAnon = n;
         toks.push_back({Tok::Placeholder, b, P, "$" + std::to_string(n)});
+        out.spelling.emplace(n, std::string(S.substr(b, P - b)));
       } else if (c == '?' && std::isdigit((unsigned char)peek(1))) {
         P++;
         int n = digits();
         if (n > nextAnon) nextAnon = n;
         if (n > out.paramCount) out.paramCount = n;
         toks.push_back({Tok::Placeholder, b, P, "$" + std::to_string(n)});
+        out.spelling.emplace(n, std::string(S.substr(b, P - b)));
       } else if (c == '?' && !isOperatorContext(toks)) {
         P++;
         int n = ++nextAnon;
         if (n > out.paramCount) out.paramCount = n;
         toks.push_back({Tok::Placeholder, b, P, "$" + std::to_string(n)});
+        out.spelling.emplace(n, std::string(S.substr(b, P - b)));
       } else if ((c == ':' || c == '@' || c == '$') && isIdentStart((unsigned char)peek(1)) &&
                  !(c == ':' && b > 0 && S[b - 1] == ':') && peek(1) != ':') {
         P++;
@@ -139,6 +142,7 @@ public:
         }
         if (n > out.paramCount) out.paramCount = n;
         toks.push_back({Tok::Placeholder, b, P, "$" + std::to_string(n)});
+        out.spelling.emplace(n, std::string(S.substr(b, P - b)));
       } else if (isIdentStart(c)) {
         while (P < S.size() && isIdentChar((unsigned char)S[P])) ++P;
         toks.push_back({Tok::Word, b, P, {}});
@@ -268,6 +272,10 @@ Normalized normalize(std::string_view sql, const NormalizeOptions &opt) {
         m.begin = w(k + 1, "deferred") ? SqliteBegin::Deferred
                   : w(k + 1, "immediate") ? SqliteBegin::Immediate : SqliteBegin::Exclusive;
         dropRange(k + 1, k + 1);
+      } else if (w(k, "unlock") && w(k + 1, "tables")) {
+        // MySQL: releases LOCK TABLES and commits, as far as protection goes a COMMIT
+        replace[sig[k]] = "COMMIT";
+        dropRange(k + 1, k + 1);
       } else if (w(k, "lock") && (w(k + 1, "tables") || w(k + 1, "table")) && !w(k + 2, "only")) {
         // MySQL: LOCK TABLES a WRITE, b READ  ->  LOCK TABLE a, b IN <strongest> MODE
         size_t j = k + 2;
@@ -385,6 +393,7 @@ Normalized normalize(std::string_view sql, const NormalizeOptions &opt) {
       int n = ++holeBase;
       replace[i] = "$" + std::to_string(n);
       out.holeParams.emplace(toks[i].text, n);
+      out.spelling.emplace(n, std::string(sql.substr(toks[i].begin, toks[i].end - toks[i].begin)));
       out.paramCount = n;
     }
   }

@@ -147,7 +147,7 @@ PgQuery__Node *conflictValue(const PgQuery__Node *val, const std::string &table,
 }  // namespace
 
 Rewrite insertOnConflict(std::string_view insertSql, const std::vector<std::string> &keys,
-                         std::string_view updateSql) {
+                         std::string_view updateSql, const std::map<int, int> *updateParams) {
   ParseTree t = parse(normalize(insertSql).text);
   PgQuery__InsertStmt *ins = firstInsert(t);
   if (!ins) return fail(t ? "not an INSERT statement" : t.error);
@@ -185,7 +185,17 @@ Rewrite insertOnConflict(std::string_view insertSql, const std::vector<std::stri
         const PgQuery__ResTarget *rt = up->target_list[i]->res_target;
         std::string col = rt->name ? rt->name : "";
         if (col.empty() || isKey(col)) continue;
-        PgQuery__Node *val = conflictValue(rt->val, table, paramColumn);
+        // the UPDATE's placeholders, in the INSERT's numbering
+        std::map<int, std::string> updateColumn;
+        for (const auto &[p, c] : paramColumn) updateColumn.emplace(p, c);
+        if (updateParams) {
+          updateColumn.clear();
+          for (const auto &[u, i] : *updateParams) {
+            auto it = paramColumn.find(i);
+            if (it != paramColumn.end()) updateColumn.emplace(u, it->second);
+          }
+        }
+        PgQuery__Node *val = conflictValue(rt->val, table, updateColumn);
         if (!val && inserted(col)) val = makeColumnRef({"excluded", col});
         if (val) assignments.push_back(makeResTarget(col, val));
       }
@@ -204,6 +214,10 @@ Rewrite insertOnConflict(std::string_view insertSql, const std::vector<std::stri
   infer->location = -1;
   clause->infer = infer;
   clause->location = -1;
+  if (assignments.empty() && ins->n_returning_list > 0) {
+    // DO NOTHING returns no row on a conflict; a no-op update returns the existing one
+    assignments.push_back(makeResTarget(keys[0], makeColumnRef({"excluded", keys[0]})));
+  }
   if (assignments.empty()) {
     clause->action = PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_NOTHING;
   } else {
@@ -299,8 +313,10 @@ Rewrite insertWithoutColumn(std::string_view insertSql, std::string_view column)
   });
   int next = 0;
   std::string moved;
+  std::map<int, int> oldOf;
   for (auto &[from, to] : renumber) {
     to = ++next;
+    oldOf[to] = from;
     if (from != to) moved += std::string(moved.empty() ? "" : ", ") + "$" + std::to_string(from) + " is now $" + std::to_string(to);
   }
   walk(&t.root->base, [&](const ProtobufCMessage *m) {
@@ -316,6 +332,7 @@ Rewrite insertWithoutColumn(std::string_view insertSql, std::string_view column)
     ins->select_stmt = nullptr;
   }
   Rewrite r = finish(t);
+  r.renumbered = oldOf;
   if (!moved.empty()) r.note = "parameters renumbered: " + moved;
   return r;
 }
@@ -345,10 +362,70 @@ Rewrite sequenceDefault(std::string_view table, std::string_view column) {
                    ")");
 }
 
-Rewrite parentCounter(std::string_view parentTable, std::string_view counterColumn) {
+Rewrite parentCounter(std::string_view parentTable, std::string_view counterColumn, int param) {
   std::string c = quoteIdent(counterColumn);
-  return canonical("UPDATE " + quoteIdent(parentTable) + " SET " + c + " = " + c +
-                   " + 1 WHERE id = $1 RETURNING " + c);
+  return canonical("UPDATE " + quoteIdent(parentTable) + " SET " + c + " = " + c + " + 1 WHERE id = $" +
+                   std::to_string(param) + " RETURNING " + c);
+}
+
+Rewrite mysqlUpsert(std::string_view insertSql, const std::vector<std::string> &keys, std::string_view updateSql,
+                    const std::map<int, int> *updateParams) {
+  Rewrite pg = insertOnConflict(insertSql, keys, updateSql, updateParams);
+  if (!pg.ok) return pg;
+  // The deparsed ON CONFLICT clause is rewritten into MySQL's forms.
+  size_t on = pg.sql.find(" ON CONFLICT ");
+  if (on == std::string::npos) return fail("no conflict clause");
+  std::string head = pg.sql.substr(0, on), tail = pg.sql.substr(on);
+  size_t returning = tail.find(" RETURNING ");
+  if (returning != std::string::npos) tail = tail.substr(0, returning);  // MySQL has no RETURNING
+  Rewrite r;
+  r.ok = true;
+  size_t set = tail.find(" DO UPDATE SET ");
+  if (set == std::string::npos || updateSql.empty()) {
+    r.sql = "INSERT IGNORE " + head.substr(std::string("INSERT ").size());
+    return r;
+  }
+  std::string assignments = tail.substr(set + std::string(" DO UPDATE SET ").size()), out;
+  for (size_t i = 0; i < assignments.size();) {
+    if (assignments.compare(i, 9, "excluded.") == 0) {
+      size_t j = i + 9;
+      while (j < assignments.size() && (std::isalnum((unsigned char)assignments[j]) || assignments[j] == '_' ||
+                                        assignments[j] == '"'))
+        ++j;
+      out += "VALUES(" + assignments.substr(i + 9, j - i - 9) + ")";
+      i = j;
+    } else {
+      out += assignments[i++];
+    }
+  }
+  r.sql = head + " ON DUPLICATE KEY UPDATE " + out;
+  return r;
+}
+
+std::string respell(std::string_view sql, const std::map<int, std::string> &spelling) {
+  std::string out;
+  char quote = 0;
+  for (size_t i = 0; i < sql.size(); ++i) {
+    char c = sql[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '$' && i + 1 < sql.size() && std::isdigit((unsigned char)sql[i + 1]) &&
+               (i == 0 || !(std::isalnum((unsigned char)sql[i - 1]) || sql[i - 1] == '_'))) {
+      size_t j = i + 1;
+      int n = 0;
+      while (j < sql.size() && std::isdigit((unsigned char)sql[j])) n = n * 10 + (sql[j++] - '0');
+      auto it = spelling.find(n);
+      if (it != spelling.end()) {
+        out += it->second;
+        i = j - 1;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
 }
 
 Rewrite advisoryXactLock(std::string_view table, const std::vector<int> &keyParams) {

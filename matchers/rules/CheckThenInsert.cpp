@@ -13,15 +13,31 @@ bool contains(const std::vector<std::string> &v, const std::string &s) {
 }
 
 // The UPDATE the code runs instead of the INSERT when the check finds the row
-// (an UPDATE of the same table decided by the same check), or "".
-std::string updateWhenFound(const FunctionEvents &ev, int check, const Facts &insert) {
+// (an UPDATE of the same table decided by the same check), or null.
+const Statement *updateWhenFound(const FunctionEvents &ev, int check, const Facts &insert) {
   for (const Execution &u : ev.executions) {
     if (!u.controlDeps.count(check)) continue;
     const Statement &s = ev.statements[u.statement];
     for (const Facts &f : s.parsed->statements)
-      if (f.kind == StmtKind::Update && f.targetTable == insert.targetTable) return s.text;
+      if (f.kind == StmtKind::Update && f.targetTable == insert.targetTable) return &s;
   }
-  return {};
+  return nullptr;
+}
+
+// The UPDATE's placeholders mapped to the INSERT's, where the code shows they
+// carry the same value: the same name (:sku), or the same number in
+// PostgreSQL style ($2), which libpq code binds from one array by convention.
+std::map<int, int> sameParameters(const Statement &update, const Statement &insert) {
+  std::map<int, int> out;
+  auto numbered = [](const std::string &s) { return s.size() > 1 && s[0] == '$' && std::isdigit((unsigned char)s[1]); };
+  auto named = [](const std::string &s) {
+    return s.size() > 1 && (s[0] == ':' || s[0] == '@' || s[0] == '$') && !std::isdigit((unsigned char)s[1]);
+  };
+  for (const auto &[n, su] : update.spelling) {
+    for (const auto &[m, si] : insert.spelling)
+      if ((named(su) && su == si) || (numbered(su) && numbered(si) && n == m)) out.emplace(n, m);
+  }
+  return out;
 }
 
 std::string suggestion(const FunctionEvents &ev, int check, const Facts &checkFacts, const Statement &ins,
@@ -29,15 +45,21 @@ std::string suggestion(const FunctionEvents &ev, int check, const Facts &checkFa
   std::vector<std::string> keys;
   for (const std::string &k : checkFacts.keyColumns)
     if (insert.insertColumns.empty() || contains(insert.insertColumns, k)) keys.push_back(k);
+  const Statement &chk = ev.statements[check];
   if (keys.empty()) {
     Rewrite lock = advisoryXactLock(insert.targetTable, checkFacts.keyParams);
-    return lock.ok ? lock.sql + " -- in the same transaction, before the check" : std::string();
+    return lock.ok ? chk.respell(lock.sql) + " -- in the same transaction, before the check" : std::string();
   }
+  // when the check is itself an UPDATE (row count 0 -> INSERT), that UPDATE is the DO UPDATE
+  const Statement *update = checkFacts.kind == StmtKind::Update ? &chk : updateWhenFound(ev, check, insert);
+  std::map<int, int> params;
+  if (update) params = sameParameters(*update, ins);
+  std::string updateSql = update ? update->text : std::string();
   Rewrite idx = uniqueIndex(insert.targetTable, keys);
-  Rewrite up = insertOnConflict(ins.text, keys, updateWhenFound(ev, check, insert));
+  Rewrite up = ins.dialect == Dialect::MySQL ? mysqlUpsert(ins.text, keys, updateSql, update ? &params : nullptr)
+                                             : insertOnConflict(ins.text, keys, updateSql, update ? &params : nullptr);
   if (!idx.ok || !up.ok) return {};
-  std::string sql = idx.sql + "; " + up.sql;
-  return ins.dialect == Dialect::SQLite ? withPlaceholders(sql, '?') : sql;
+  return idx.sql + "; " + ins.respell(up.sql);
 }
 
 void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, const Statement &ins,
@@ -73,8 +95,12 @@ void checkThenInsert(const FunctionEvents &ev, std::vector<Finding> &out) {
       }
       for (int c : w.controlDeps) {
         const Statement &chk = ev.statements[c];
+        // a SELECT of the table, or an UPDATE of it whose row count says whether the row exists
         const Facts *check = chk.first(StmtKind::Select);
-        if (!check || !check->reads(insert.targetTable)) continue;
+        if (!check || !check->reads(insert.targetTable)) {
+          check = chk.first(StmtKind::Update);
+          if (!check || check->targetTable != insert.targetTable) continue;
+        }
         // A MAX whose value becomes the new row's number is max-plus-one's finding.
         bool maxFeedsInsert = false;
         if (check->hasAggregate("max"))

@@ -23,25 +23,54 @@ std::string parentTableFor(const std::string &keyColumn) {
 std::string suggestion(const Statement &chk, const Facts &check, const Statement &ins, const Facts &insert,
                        const std::string &column) {
   const std::string &insertSql = ins.text;
+  std::string parent;
+  int parentParam = 0;
+  for (size_t i = 0; i < check.keyColumns.size() && parent.empty(); ++i) {
+    parent = parentTableFor(check.keyColumns[i]);
+    parentParam = i < check.keyParams.size() ? check.keyParams[i] : 0;
+  }
+  Rewrite c = canonical(chk.text), i = canonical(ins.text);
+  std::string body = chk.id == ins.id ? ins.respell(i.sql) : chk.respell(c.sql) + "; " + ins.respell(i.sql);
   if (ins.dialect == Dialect::SQLite) {
     // SQLite has no sequences; BEGIN IMMEDIATE takes the write lock before the read,
     // so a second writer waits until this one commits.
-    Rewrite c = canonical(chk.text), i = canonical(ins.text);
     if (!c.ok || !i.ok) return {};
-    std::string body = chk.id == ins.id ? i.sql : c.sql + "; " + i.sql;
-    return "BEGIN IMMEDIATE; " + withPlaceholders(body, '?') + "; COMMIT";
+    return "BEGIN IMMEDIATE; " + body + "; COMMIT";
   }
-  for (const std::string &k : check.keyColumns) {
-    std::string parent = parentTableFor(k);
-    if (parent.empty()) continue;
-    Rewrite r = parentCounter(parent, "last_" + column);
+  if (ins.dialect == Dialect::MySQL) {
+    // InnoDB: lock the parent row first; without a parent, lock the table.
+    if (!c.ok || !i.ok) return {};
+    if (!parent.empty() && parentParam > 0)
+      return "SELECT id FROM " + quoteIdent(parent) + " WHERE id = " + chk.respell("$" + std::to_string(parentParam)) +
+             " FOR UPDATE; " + body + " -- in one transaction";
+    return "LOCK TABLES " + quoteIdent(insert.targetTable) + " WRITE; " + body + "; UNLOCK TABLES";
+  }
+  if (!parent.empty()) {
+    Rewrite r = parentCounter(parent, "last_" + column, parentParam > 0 ? parentParam : 1);
     if (r.ok)
-      return r.sql + " -- then INSERT the returned value as " + column +
-             " (add the counter column " + parent + ".last_" + column + " first)";
+      return chk.respell(r.sql) + " -- then INSERT the returned value as " + column + " (add the counter column " +
+             parent + ".last_" + column + " first)";
   }
   Rewrite seq = sequenceDefault(insert.targetTable, column);
   Rewrite omit = insertWithoutColumn(insertSql, column);
-  if (seq.ok && omit.ok) return seq.sql + "; " + omit.sql + (omit.note.empty() ? "" : " -- " + omit.note);
+  if (seq.ok && omit.ok) {
+    // spell the remaining parameters as the code does, in their new positions
+    std::map<int, std::string> spelling;
+    bool positional = false, numbered = true;
+    for (const auto &[now, before] : omit.renumbered) {
+      auto it = ins.spelling.find(before);
+      if (it == ins.spelling.end()) continue;
+      const std::string &sp = it->second;
+      bool isNumbered = sp.size() > 1 && (sp[0] == '$' || sp[0] == '?') && std::isdigit((unsigned char)sp[1]);
+      numbered = numbered && isNumbered;
+      positional = positional || sp == "?" || sp.find('%') != std::string::npos;
+      spelling[now] = isNumbered ? sp.substr(0, 1) + std::to_string(now) : sp;
+    }
+    std::string note;
+    if (!omit.note.empty() && numbered) note = " -- " + omit.note;
+    else if (!omit.note.empty() && positional) note = " -- and stop passing the " + column + " value";
+    return seq.sql + "; " + sql::respell(omit.sql, spelling) + note;
+  }
   if (seq.ok) return seq.sql + " -- then omit " + column + " from the INSERT";
   return {};
 }

@@ -122,7 +122,7 @@ int page_create(sqlite3 *db, const char *slug)
         return -1;
 
     if (sqlite3_prepare_v2(db,
-                           "INSERT INTO pages (slug, created) " // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO pages (slug, created) VALUES (?1, datetime('now')) ON CONFLICT (slug) DO NOTHING}}
+                           "INSERT INTO pages (slug, created) " // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO pages (slug, created) VALUES (?, datetime('now')) ON CONFLICT (slug) DO NOTHING}}
                            "VALUES (?, datetime('now'))",
                            -1, &st, NULL) != SQLITE_OK)
         return -1;

@@ -15,7 +15,7 @@ int ensure_artist(sqlite3 *db, const char *name)
     sqlite3_finalize(q);
     if (found)
         return 0;
-    sqlite3_prepare_v2(db, "INSERT INTO artist (name) VALUES (?)", -1, &q, NULL); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO artist (name) VALUES (?1) ON CONFLICT (name) DO NOTHING}}
+    sqlite3_prepare_v2(db, "INSERT INTO artist (name) VALUES (?)", -1, &q, NULL); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO artist (name) VALUES (?) ON CONFLICT (name) DO NOTHING}}
     sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
     int rc = sqlite3_step(q);
     sqlite3_finalize(q);
@@ -35,7 +35,7 @@ int ensure_album(sqlite3 *db, const char *title)
     }
     sqlite3_finalize(q);
     if (!exists) {
-        sqlite3_prepare_v2(db, "INSERT INTO album (title) VALUES (:t)", -1, &q, NULL); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO album (title) VALUES (?1) ON CONFLICT (title) DO NOTHING}}
+        sqlite3_prepare_v2(db, "INSERT INTO album (title) VALUES (:t)", -1, &q, NULL); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO album (title) VALUES (:t) ON CONFLICT (title) DO NOTHING}}
         sqlite3_bind_text(q, 1, title, -1, SQLITE_STATIC);
         sqlite3_step(q);
         sqlite3_finalize(q);

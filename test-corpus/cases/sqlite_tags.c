@@ -28,7 +28,7 @@ sqlite3_int64 genre_id(sqlite3 *db, const char *name)
     }
     sqlite3_finalize(stmt);
 
-    rc = sqlite3_prepare_v2(db, "INSERT INTO genre (name) VALUES (?)", -1, &stmt, NULL); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO genre (name) VALUES (?1) ON CONFLICT (name) DO NOTHING}}
+    rc = sqlite3_prepare_v2(db, "INSERT INTO genre (name) VALUES (?)", -1, &stmt, NULL); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO genre (name) VALUES (?) ON CONFLICT (name) DO NOTHING}}
     if (rc != SQLITE_OK)
         return -1;
     sqlite3_bind_text(stmt, 1, name, -1, SQLITE_TRANSIENT);
@@ -56,7 +56,7 @@ int tag_lookup_or_create(sqlite3 *db, const char *tag, int *out_id)
     if (have)
         return SQLITE_OK;
 
-    int rc = sqlite3_prepare_v2(db, q_add, -1, &add, NULL); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO tag (name) VALUES (?1) ON CONFLICT (name) DO NOTHING}}
+    int rc = sqlite3_prepare_v2(db, q_add, -1, &add, NULL); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO tag (name) VALUES (:name) ON CONFLICT (name) DO NOTHING}}
     if (rc != SQLITE_OK)
         return rc;
     sqlite3_bind_text(add, sqlite3_bind_parameter_index(add, ":name"), tag, -1, SQLITE_STATIC);

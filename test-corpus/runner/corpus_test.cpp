@@ -41,8 +41,20 @@ std::string readFile(const std::string &path) {
   return ss.str();
 }
 
+// A `// RUN: <flags>` line near the top adds compiler flags (the shell expands
+// them, so `$(pkg-config --cflags Qt5Sql)` works).
+std::string runFlags(const std::string &file) {
+  std::ifstream in(file);
+  std::string line;
+  for (int i = 0; i < 5 && std::getline(in, line); ++i) {
+    size_t p = line.find("// RUN:");
+    if (p != std::string::npos) return " " + line.substr(p + 7);
+  }
+  return "";
+}
+
 std::string flagsFor(const std::string &file) {
-  std::string f = " -I" SQLRACE_PG_INCLUDE;
+  std::string f = runFlags(file) + " -I" SQLRACE_PG_INCLUDE;
   if (file.size() > 2 && file.substr(file.size() - 2) == ".c") f += " -std=c11";
   else f += " -std=c++17";
   return f;

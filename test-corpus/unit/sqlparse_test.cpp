@@ -301,6 +301,8 @@ TEST(Dialect, MysqlLockTables) {
   EXPECT_EQ(w.lockTables, (std::vector<std::string>{"items", "orders"}));
   EXPECT_EQ(w.lockMode, Exclusive);
   EXPECT_EQ(only(analyzeSql("LOCK TABLES items READ")).lockMode, Share);
+  // UNLOCK TABLES releases the locks (and commits): a COMMIT as far as protection goes
+  EXPECT_EQ(only(analyzeSql("UNLOCK TABLES")).txn, TxnKind::Commit);
   EXPECT_EQ(only(analyzeSql("LOCK TABLE items IN SHARE ROW EXCLUSIVE MODE")).lockMode, ShareRowExclusive);
 }
 

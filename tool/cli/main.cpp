@@ -34,6 +34,8 @@ llvm::cl::opt<std::string> BuildPath("p", llvm::cl::cat(Category), llvm::cl::Opt
                                      llvm::cl::desc("Build directory containing compile_commands.json"));
 llvm::cl::list<std::string> SourcePaths(llvm::cl::Positional, llvm::cl::ZeroOrMore, llvm::cl::cat(Category),
                                         llvm::cl::desc("[<file> ...]"));
+llvm::cl::opt<bool> DumpEvents("dump-events", llvm::cl::cat(Category),
+                                llvm::cl::desc("Print the statements, executions and dependences of each function"));
 llvm::cl::opt<std::string> ResourceDir("resource-dir", llvm::cl::cat(Category),
                                        llvm::cl::desc("Clang resource directory (builtin headers)"),
                                        llvm::cl::init(SQLRACE_CLANG_RESOURCE_DIR));
@@ -77,6 +79,10 @@ public:
     if (!fd->doesThisDeclarationHaveABody()) return true;
     const SourceManager &SM = Ctx.getSourceManager();
     if (!SM.isInMainFile(SM.getExpansionLoc(fd->getLocation()))) return true;
+    if (DumpEvents) {
+      std::string d = sqlrace::dumpEvents(*fd, Ctx);
+      if (d.find("statement") != std::string::npos) llvm::outs() << d;
+    }
     for (const sqlrace::Finding &f : sqlrace::analyzeFunction(*fd, Ctx)) {
       bool remark = f.severity == sqlrace::Severity::Remark;
       printDiag(SM, f.loc, remark ? "remark" : "warning", f.message, f.rule.c_str());

@@ -3,6 +3,7 @@
 
 #include "sqlrace/Events.h"
 
+#include <string>
 #include <vector>
 
 namespace clang {
@@ -14,5 +15,9 @@ namespace sqlrace {
 
 // Runs the whole pipeline (events, dependence, rules) on one function definition.
 std::vector<Finding> analyzeFunction(const clang::FunctionDecl &fd, clang::ASTContext &ctx);
+
+// The statements, executions and dependences found in one function, as text
+// (the CLI's --dump-events; empty when the function does no database work).
+std::string dumpEvents(const clang::FunctionDecl &fd, clang::ASTContext &ctx);
 
 }  // namespace sqlrace

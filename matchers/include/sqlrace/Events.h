@@ -32,7 +32,11 @@ struct Statement {
   Loc sqlLoc;          // the SQL argument at the call
   const void *conn = nullptr;  // connection identity (a declaration), null if unknown
   Dialect dialect = Dialect::Generic;
+  // $n -> how the code spells it: ?, :name, or for a value computed into the
+  // text its format conversion ('%s', %ld, %1) or `" + expr + "`
+  std::map<int, std::string> spelling;
   const sql::Facts *first(sql::StmtKind k) const;  // first statement of that kind, or null
+  std::string respell(const std::string &pgSql) const { return sql::respell(pgSql, spelling); }
 };
 
 // One point where a statement runs (the execute call, or sqlite3_step).
@@ -49,6 +53,8 @@ struct Execution {
   // statements whose rows a loop around this execution iterates over: the
   // execution runs once per row, which is iteration, not a check
   std::set<int> loopControlDeps;
+  // runs in a transaction object that is SERIALIZABLE by type (pqxx::transaction<pqxx::serializable>)
+  bool serializable = false;
 };
 
 enum class Severity { Warning, Remark };

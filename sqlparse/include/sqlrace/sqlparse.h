@@ -82,6 +82,7 @@ struct ParsedSql {
   int paramCount = 0;          // highest $n after normalization
   std::map<std::string, int> namedParams;  // :name/@name/$name -> n
   std::map<std::string, int> holeParams;   // hole key -> $n (see Normalized)
+  std::map<int, std::string> spelling;     // $n -> how the original wrote it (?, ?3, :name, '%s', a hole marker)
   std::vector<Facts> statements;
   bool fallback = false;       // facts come from the token-level classifier
 };
@@ -109,6 +110,7 @@ struct Normalized {
   // conversions (key "p<k>"), each a parameter numbered after the real ones (0 when
   // it became an identifier).
   std::map<std::string, int> holeParams;
+  std::map<int, std::string> spelling;  // $n -> its text in the original (first occurrence)
   std::vector<StatementMarks> marks;  // one per statement, in order
 };
 
@@ -130,6 +132,7 @@ struct Rewrite {
   bool ok = false;
   std::string sql;    // one or more statements separated by "; "
   std::string note;   // what the caller must change along with it (e.g. renumbered parameters)
+  std::map<int, int> renumbered;  // new $n -> the $n it was before (insertWithoutColumn)
   std::string error;
 };
 // The INSERT (first statement of insertSql) with ON CONFLICT (keys) DO NOTHING, or,
@@ -137,8 +140,17 @@ struct Rewrite {
 // that UPDATE's assignments: its placeholders become EXCLUDED.<column the INSERT
 // writes them to> and its columns <table>.<column>, so `n = n + $3` stays an
 // increment. Key columns are not reassigned.
+// updateParams maps the UPDATE's $n to the INSERT's $m when both are bound to the
+// same value (same name, or the same array); without it $n is taken to be $n.
 Rewrite insertOnConflict(std::string_view insertSql, const std::vector<std::string> &keys,
-                         std::string_view updateSql = {});
+                         std::string_view updateSql = {}, const std::map<int, int> *updateParams = nullptr);
+
+// The same for MySQL: INSERT IGNORE, or ON DUPLICATE KEY UPDATE c = VALUES(c).
+Rewrite mysqlUpsert(std::string_view insertSql, const std::vector<std::string> &keys,
+                    std::string_view updateSql = {}, const std::map<int, int> *updateParams = nullptr);
+
+// $n placeholders written back the way the original spelled them ($n -> spelling[n]).
+std::string respell(std::string_view sql, const std::map<int, std::string> &spelling);
 // The INSERT without `column` (and the value written into it); the remaining
 // placeholders are renumbered densely, with Rewrite::note saying how.
 Rewrite insertWithoutColumn(std::string_view insertSql, std::string_view column);
@@ -146,8 +158,8 @@ Rewrite insertWithoutColumn(std::string_view insertSql, std::string_view column)
 Rewrite uniqueIndex(std::string_view table, const std::vector<std::string> &cols);
 // Sequence default for table.column, started past the current maximum.
 Rewrite sequenceDefault(std::string_view table, std::string_view column);
-// UPDATE parent SET counter = counter + 1 WHERE id = $1 RETURNING counter
-Rewrite parentCounter(std::string_view parentTable, std::string_view counterColumn);
+// UPDATE parent SET counter = counter + 1 WHERE id = $<param> RETURNING counter
+Rewrite parentCounter(std::string_view parentTable, std::string_view counterColumn, int param = 1);
 // SELECT pg_advisory_xact_lock(hashtext(<table> || $k)) keyed on the given placeholders.
 Rewrite advisoryXactLock(std::string_view table, const std::vector<int> &keyParams);
 
