@@ -4,6 +4,7 @@
 // Clang's CFG (demand-driven reaching definitions, dominators, control
 // dependence), then runs the rules.
 #include "sqlrace/Analyzer.h"
+#include "sqlrace/Config.h"
 #include "sqlrace/Rules.h"
 
 #include "clang/AST/ASTContext.h"
@@ -155,6 +156,42 @@ const VarDecl *varOf(const Expr *e) {
   return nullptr;
 }
 
+// The storage an object expression names: a variable, or a field (this->m_ds,
+// ctx->conn), seen through smart-pointer access (p->, *p, p.get()).
+const ValueDecl *locOf(const Expr *e) {
+  for (int guard = 0; e && guard < 8; ++guard) {
+    e = strip(e);
+    if (auto *d = dyn_cast<DeclRefExpr>(e)) return dyn_cast<VarDecl>(d->getDecl());
+    if (auto *m = dyn_cast<MemberExpr>(e)) return dyn_cast<FieldDecl>(m->getMemberDecl());
+    if (auto *op = dyn_cast<CXXOperatorCallExpr>(e)) {
+      if ((op->getOperator() == OO_Arrow || op->getOperator() == OO_Star) && op->getNumArgs() == 1) {
+        e = op->getArg(0);
+        continue;
+      }
+      return nullptr;
+    }
+    if (auto *mc = dyn_cast<CXXMemberCallExpr>(e)) {
+      const FunctionDecl *f = mc->getDirectCallee();
+      if (f && f->getIdentifier() && f->getName() == "get" && mc->getNumArgs() == 0) {
+        e = mc->getImplicitObjectArgument();
+        continue;
+      }
+      return nullptr;
+    }
+    if (auto *uo = dyn_cast<UnaryOperator>(e); uo && uo->getOpcode() == UO_Deref) {
+      e = uo->getSubExpr();
+      continue;
+    }
+    return nullptr;
+  }
+  return nullptr;
+}
+
+bool isLocal(const ValueDecl *v) {
+  if (auto *var = dyn_cast_or_null<VarDecl>(v)) return var->hasLocalStorage();
+  return isa_and_nonnull<FieldDecl>(v);  // a field, tracked within this function
+}
+
 // The variable an lvalue is part of (a, a[2], a.f, a[1].buffer), and the first constant index.
 const VarDecl *lvalueRoot(const Expr *e, const ASTContext &ctx, int &index) {
   index = -1;
@@ -299,21 +336,22 @@ private:
 
   // ---- reaching definitions -------------------------------------------
   // Classifies one CFG element as a definition of v.
-  bool classify(const Stmt *s, const VarDecl *v, Pos p, Def &d, bool &kills) {
+  bool classify(const Stmt *s, const ValueDecl *v, Pos p, Def &d, bool &kills) {
     kills = true;
     d = Def();
     d.stmt = s;
     d.pos = p;
     if (auto *ds = dyn_cast<DeclStmt>(s)) {
       if (!ds->isSingleDecl() || ds->getSingleDecl() != v) return false;
-      d.kind = v->getInit() ? Def::Init : Def::Entry;
-      d.rhs = v->getInit();
+      const Expr *init = cast<VarDecl>(v)->getInit();
+      d.kind = init ? Def::Init : Def::Entry;
+      d.rhs = init;
       return true;
     }
     if (auto *bo = dyn_cast<BinaryOperator>(s)) {
       if (!bo->isAssignmentOp()) return false;
       const Expr *lhs = strip(bo->getLHS());
-      if (varOf(lhs) == v) {
+      if (locOf(lhs) == v) {
         d.kind = bo->getOpcode() == BO_Assign ? Def::Assign : Def::SelfUpdate;
         d.rhs = bo->getRHS();
         return true;
@@ -329,7 +367,7 @@ private:
       return false;
     }
     if (auto *uo = dyn_cast<UnaryOperator>(s)) {
-      if (uo->isIncrementDecrementOp() && varOf(uo->getSubExpr()) == v) {
+      if (uo->isIncrementDecrementOp() && locOf(uo->getSubExpr()) == v) {
         d.kind = Def::SelfUpdate;
         return true;
       }
@@ -340,7 +378,7 @@ private:
     if (!call) return false;
     const ApiEntry *api = call->api;
     // s = ..., s += ..., s.append(...) on a string object
-    if (const Expr *obj = call->object(); obj && varOf(obj) == v) {
+    if (const Expr *obj = call->object(); obj && locOf(obj) == v) {
       llvm::StringRef n = call->callee->getName();
       if (api && api->handleOut == This) {
         d.kind = Def::OutCall;
@@ -361,8 +399,8 @@ private:
       if (!a) continue;
       bool addressOf = false;
       if (auto *uo = dyn_cast<UnaryOperator>(a))
-        addressOf = uo->getOpcode() == UO_AddrOf && varOf(uo->getSubExpr()) == v;
-      bool named = varOf(a) == v;
+        addressOf = uo->getOpcode() == UO_AddrOf && locOf(uo->getSubExpr()) == v;
+      bool named = locOf(a) == v;
       if (api) {
         // a catalog call defines only its out-arguments: the handle it fills or makes
         // hold a statement (&stmt, hstmt, q), the data it writes (&n, soci into(n));
@@ -389,7 +427,7 @@ private:
     return t->isPointerType() && t->getPointeeType().isConstQualified();
   }
 
-  const std::vector<Def> &reachingDefs(const VarDecl *v, Pos at) {
+  const std::vector<Def> &reachingDefs(const ValueDecl *v, Pos at) {
     auto key = std::make_tuple(v, at.block, at.index);
     auto it = DefCache.find(key);
     if (it != DefCache.end()) return it->second;
@@ -457,11 +495,14 @@ private:
           if (auto *ce = dyn_cast_or_null<Expr>(child)) addValueDeps(ce, at, depth + 1, out);
       return;
     }
-    if (auto *dre = dyn_cast<DeclRefExpr>(e)) {
-      const VarDecl *v = dyn_cast<VarDecl>(dre->getDecl());
-      if (!v || !v->hasLocalStorage()) return;
+    if (isa<DeclRefExpr>(e) || isa<MemberExpr>(e)) {
+      const ValueDecl *v = locOf(e);
+      if (!isLocal(v)) {
+        if (auto *me = dyn_cast<MemberExpr>(e)) addValueDeps(me->getBase(), at, depth + 1, out);
+        return;
+      }
       for (const Def &d : reachingDefs(v, at)) addDefDeps(v, d, depth + 1, out);
-      auto bound = BoundResults.find(v);  // filled by a fetch through SQLBindCol/mysql_stmt_bind_result
+      auto bound = BoundResults.find(dyn_cast<VarDecl>(v));  // filled by a fetch through SQLBindCol/mysql_stmt_bind_result
       if (bound != BoundResults.end()) out.insert(bound->second.begin(), bound->second.end());
       return;
     }
@@ -470,7 +511,7 @@ private:
       if (auto *ce = dyn_cast_or_null<Expr>(child)) addValueDeps(ce, at, depth + 1, out);
   }
 
-  void addDefDeps(const VarDecl *v, const Def &d, int depth, Deps &out) {
+  void addDefDeps(const ValueDecl *v, const Def &d, int depth, Deps &out) {
     if (d.kind == Def::Entry) return;
     auto key = std::make_pair(d.stmt, v);
     auto it = DefDepsCache.find(key);
@@ -552,8 +593,8 @@ private:
         for (const Expr *a : call->allArgs()) addHandleStatements(a, at, depth + 1, out);
       return;
     }
-    const VarDecl *v = varOf(h);
-    if (!v || !v->hasLocalStorage()) return;
+    const ValueDecl *v = locOf(h);
+    if (!isLocal(v)) return;
     for (const Def &d : reachingDefs(v, at)) {
       if (d.kind == Def::Init || d.kind == Def::Assign) {
         addHandleStatements(d.rhs, d.pos, depth + 1, out);
@@ -818,6 +859,7 @@ private:
   const void *connOf(const Expr *e) const {
     e = strip(e);
     if (!e) return nullptr;
+    if (const ValueDecl *v = locOf(e)) return v->getCanonicalDecl();
     if (auto *dre = dyn_cast<DeclRefExpr>(e)) return dre->getDecl()->getCanonicalDecl();
     if (auto *me = dyn_cast<MemberExpr>(e)) return me->getMemberDecl()->getCanonicalDecl();
     if (auto *t = dyn_cast<CXXThisExpr>(e)) return t->getType().getTypePtr();
@@ -852,7 +894,7 @@ private:
     s.parsed = sql::analyzeSql(s.text);
     s.sqlLoc = loc(sqlArg->getBeginLoc());
     s.conn = connOf(call.arg(api->conn));
-    s.dialect = api->dialect;
+    s.dialect = api->dialect == Dialect::Generic ? defaultDialect() : api->dialect;
     for (const auto &[n, raw] : s.parsed->spelling) {  // hole markers -> how the code writes the value
       std::string sp;
       for (size_t i = 0; i < raw.size(); ++i) {
@@ -1182,9 +1224,9 @@ private:
   std::map<int, std::vector<ChainUse>> ChainUses;  // per statement
   std::map<const VarDecl *, Deps> BoundResults;
   std::map<std::string, std::vector<int>> PreparedByName;
-  std::map<std::tuple<const VarDecl *, const CFGBlock *, unsigned>, std::vector<Def>> DefCache;
-  std::map<std::pair<const Stmt *, const VarDecl *>, Deps> DefDepsCache;
-  std::set<std::pair<const Stmt *, const VarDecl *>> InProgress;
+  std::map<std::tuple<const ValueDecl *, const CFGBlock *, unsigned>, std::vector<Def>> DefCache;
+  std::map<std::pair<const Stmt *, const ValueDecl *>, Deps> DefDepsCache;
+  std::set<std::pair<const Stmt *, const ValueDecl *>> InProgress;
   std::map<const CFGBlock *, Deps> BlockDepsCache;
   std::set<const CFGBlock *> BlocksInProgress;
   FunctionEvents Ev;

@@ -135,7 +135,11 @@ void collectKeys(const PgQuery__Node *w, Facts &f) {
   }
   if (w->node_case != PG_QUERY__NODE__NODE_A_EXPR) return;
   const PgQuery__AExpr *e = w->a_expr;
-  if (e->kind != PG_QUERY__A__EXPR__KIND__AEXPR_OP || opName(e) != "=") return;
+  // `col = v`, and `col LIKE v` as code uses it for case-insensitive equality
+  bool equality = e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP && opName(e) == "=";
+  bool like = (e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_LIKE || e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE) &&
+              (opName(e) == "~~" || opName(e) == "~~*");
+  if (!equality && !like) return;
   const PgQuery__Node *col = e->lexpr, *other = e->rexpr;
   if (!col || col->node_case != PG_QUERY__NODE__NODE_COLUMN_REF) std::swap(col, other);
   if (!col || col->node_case != PG_QUERY__NODE__NODE_COLUMN_REF) return;

@@ -455,3 +455,60 @@ std::string withPlaceholders(std::string_view sql, char style) {
 }
 
 }  // namespace sqlrace::sql
+
+namespace sqlrace::sql {
+
+std::string restoreCase(std::string_view deparsed, std::string_view original) {
+  auto isStart = [](char c) { return std::isalpha((unsigned char)c) || c == '_'; };
+  auto isWord = [](char c) { return std::isalnum((unsigned char)c) || c == '_'; };
+  // lower-case word -> how the original first wrote it (words outside quotes only)
+  std::map<std::string, std::string> spelled;
+  char quote = 0;
+  for (size_t i = 0; i < original.size(); ++i) {
+    char c = original[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '\'' || c == '"' || c == '`') {
+      quote = c;
+      continue;
+    }
+    if (isStart(c) && (i == 0 || !isWord(original[i - 1]))) {
+      size_t j = i;
+      while (j < original.size() && isWord(original[j])) ++j;
+      std::string w(original.substr(i, j - i)), l = w;
+      for (char &ch : l) ch = (char)std::tolower((unsigned char)ch);
+      if (l != w) spelled.emplace(l, w);
+      i = j - 1;
+    }
+  }
+  std::string out;
+  quote = 0;
+  for (size_t i = 0; i < deparsed.size(); ++i) {
+    char c = deparsed[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+      out += c;
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      quote = c;
+      out += c;
+      continue;
+    }
+    if (isStart(c) && (i == 0 || !(isWord(deparsed[i - 1]) || deparsed[i - 1] == '$'))) {
+      size_t j = i;
+      while (j < deparsed.size() && isWord(deparsed[j])) ++j;
+      std::string w(deparsed.substr(i, j - i));
+      auto it = spelled.find(w);  // only words the deparser left in lower case
+      out += it != spelled.end() ? it->second : w;
+      i = j - 1;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace sqlrace::sql

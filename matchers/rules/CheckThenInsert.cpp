@@ -59,7 +59,7 @@ std::string suggestion(const FunctionEvents &ev, int check, const Facts &checkFa
   Rewrite up = ins.dialect == Dialect::MySQL ? mysqlUpsert(ins.text, keys, updateSql, update ? &params : nullptr)
                                              : insertOnConflict(ins.text, keys, updateSql, update ? &params : nullptr);
   if (!idx.ok || !up.ok) return {};
-  return idx.sql + "; " + ins.respell(up.sql);
+  return ins.respell(idx.sql) + "; " + ins.respell(up.sql);
 }
 
 void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, const Statement &ins,
@@ -67,10 +67,11 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
   Finding f;
   f.rule = "check-then-insert";
   f.loc = ins.sqlLoc;
-  std::string key = check.keyColumns.empty() ? "" : " by (" + joinColumns(check.keyColumns) + ")";
-  f.message = "INSERT into '" + insert.targetTable + "' depends on an earlier check of '" + insert.targetTable +
-              "'" + key + " without a lock; concurrent sessions can both pass the check and insert twice";
-  f.notes.push_back({chk.sqlLoc, "check of '" + insert.targetTable + "'" + key + " here"});
+  std::string key = check.keyColumns.empty() ? "" : " by (" + chk.name(joinColumns(check.keyColumns)) + ")";
+  std::string table = ins.name(insert.targetTable);
+  f.message = "INSERT into '" + table + "' depends on an earlier check of '" + table + "'" + key +
+              " without a lock; concurrent sessions can both pass the check and insert twice";
+  f.notes.push_back({chk.sqlLoc, "check of '" + table + "'" + key + " here"});
   f.rewrite = suggestion(ev, chk.id, check, ins, insert);
   if (!f.rewrite.empty()) f.notes.push_back({ins.sqlLoc, "suggested rewrite: " + f.rewrite});
   out.push_back(std::move(f));

@@ -48,10 +48,11 @@ std::string suggestion(const Statement &chk, const Facts &check, const Statement
   if (!parent.empty()) {
     Rewrite r = parentCounter(parent, "last_" + column, parentParam > 0 ? parentParam : 1);
     if (r.ok)
-      return chk.respell(r.sql) + " -- then INSERT the returned value as " + column + " (add the counter column " +
-             parent + ".last_" + column + " first)";
+      return chk.respell(r.sql) + " -- then INSERT the returned value as " + ins.name(column) +
+             " (add the counter column " + parent + ".last_" + column + " first)";
   }
   Rewrite seq = sequenceDefault(insert.targetTable, column);
+  if (seq.ok) seq.sql = ins.respell(seq.sql);
   Rewrite omit = insertWithoutColumn(insertSql, column);
   if (seq.ok && omit.ok) {
     // spell the remaining parameters as the code does, in their new positions
@@ -80,9 +81,10 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
   Finding f;
   f.rule = "max-plus-one";
   f.loc = ins.sqlLoc;
-  f.message = "INSERT into '" + insert.targetTable + "' writes " + column + " computed from MAX(" + column +
+  std::string table = ins.name(insert.targetTable), col = ins.name(column);
+  f.message = "INSERT into '" + table + "' writes " + col + " computed from MAX(" + col +
               ") read earlier without a lock; concurrent sessions get the same value";
-  f.notes.push_back({chk.sqlLoc, "MAX(" + column + ") of '" + insert.targetTable + "' read here"});
+  f.notes.push_back({chk.sqlLoc, "MAX(" + col + ") of '" + table + "' read here"});
   f.rewrite = suggestion(chk, check, ins, insert, column);
   if (!f.rewrite.empty()) f.notes.push_back({ins.sqlLoc, "suggested rewrite: " + f.rewrite});
   out.push_back(std::move(f));

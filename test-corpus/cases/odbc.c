@@ -142,7 +142,7 @@ int node_heartbeat(SQLHSTMT h, const char *node)
     if (touched > 0)
         return 0;
 
-    SQLRETURN rc = SQLExecDirect(h, (SQLCHAR *)"INSERT INTO nodes (name, last_seen) VALUES (?, CURRENT_TIMESTAMP)", SQL_NTS); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO nodes (name, last_seen) VALUES (?, current_timestamp) ON CONFLICT (name) DO UPDATE SET last_seen = current_timestamp}}
+    SQLRETURN rc = SQLExecDirect(h, (SQLCHAR *)"INSERT INTO nodes (name, last_seen) VALUES (?, CURRENT_TIMESTAMP)", SQL_NTS); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO nodes (name, last_seen) VALUES (?, CURRENT_TIMESTAMP) ON CONFLICT (name) DO UPDATE SET last_seen = CURRENT_TIMESTAMP}}
     return SQL_SUCCEEDED(rc) ? 1 : -1;
 }
 

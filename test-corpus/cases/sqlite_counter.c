@@ -27,7 +27,7 @@ sqlite3_int64 journal_append(sqlite3 *db, sqlite3_int64 book, const char *entry)
     sqlite3_finalize(q);
 
     sqlite3_stmt *ins = NULL;
-    rc = sqlite3_prepare_v2(db, "INSERT INTO journal (book, seq, entry) VALUES (?, ?, ?)", -1, &ins, NULL); // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{BEGIN IMMEDIATE; SELECT max(seq) FROM journal WHERE book = ?; INSERT INTO journal (book, seq, entry) VALUES (?, ?, ?); COMMIT}}
+    rc = sqlite3_prepare_v2(db, "INSERT INTO journal (book, seq, entry) VALUES (?, ?, ?)", -1, &ins, NULL); // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{BEGIN IMMEDIATE; SELECT MAX(seq) FROM journal WHERE book = ?; INSERT INTO journal (book, seq, entry) VALUES (?, ?, ?); COMMIT}}
     if (rc != SQLITE_OK)
         return -1;
     sqlite3_bind_int64(ins, 1, book);

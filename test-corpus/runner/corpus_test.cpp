@@ -69,14 +69,19 @@ std::string tidyCommand(const std::string &file) {
          " --" + flagsFor(file);
 }
 
+// Corpus files, relative to test-corpus/: cases/*.c|cpp and wrappers/*.c|cpp
+// (the latter configured by the .sqlrace.yml beside them).
 std::vector<std::string> listCases() {
   std::vector<std::string> out;
-  if (DIR *d = opendir(SQLRACE_CASES_DIR)) {
-    while (dirent *e = readdir(d)) {
-      std::string n = e->d_name;
-      if (n.size() > 2 && (n.substr(n.size() - 2) == ".c" || n.substr(n.size() - 4) == ".cpp")) out.push_back(n);
+  for (const char *sub : {"cases", "wrappers"}) {
+    if (DIR *d = opendir((std::string(SQLRACE_CORPUS_DIR) + "/" + sub).c_str())) {
+      while (dirent *e = readdir(d)) {
+        std::string n = e->d_name;
+        if ((n.size() > 2 && n.substr(n.size() - 2) == ".c") || (n.size() > 4 && n.substr(n.size() - 4) == ".cpp"))
+          out.push_back(std::string(sub) + "/" + n);
+      }
+      closedir(d);
     }
-    closedir(d);
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -91,7 +96,7 @@ std::string report(const std::vector<std::string> &problems, const std::string &
 class Corpus : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(Corpus, CliMatchesExpectations) {
-  std::string file = std::string(SQLRACE_CASES_DIR) + "/" + GetParam();
+  std::string file = std::string(SQLRACE_CORPUS_DIR) + "/" + GetParam();
   std::vector<Expectation> want = parseExpectations(readFile(file));
   RunResult r = run(cliCommand(file));
   std::vector<Diag> got = parseDiagnostics(r.out, file);
@@ -102,7 +107,7 @@ TEST_P(Corpus, CliMatchesExpectations) {
 }
 
 TEST_P(Corpus, ClangTidyPluginMatchesExpectationsAndCli) {
-  std::string file = std::string(SQLRACE_CASES_DIR) + "/" + GetParam();
+  std::string file = std::string(SQLRACE_CORPUS_DIR) + "/" + GetParam();
   std::vector<Expectation> want = parseExpectations(readFile(file));
   RunResult t = run(tidyCommand(file));
   ASSERT_EQ(t.status, 0) << t.out;
@@ -128,7 +133,7 @@ INSTANTIATE_TEST_SUITE_P(Cases, Corpus, ::testing::ValuesIn(listCases()),
 TEST(CorpusSanity, EveryRuleHasPositivesAndTheCorpusHasNegatives) {
   int maxPlusOne = 0, checkThenInsert = 0, quietFiles = 0;
   for (const std::string &c : listCases()) {
-    std::vector<Expectation> want = parseExpectations(readFile(std::string(SQLRACE_CASES_DIR) + "/" + c));
+    std::vector<Expectation> want = parseExpectations(readFile(std::string(SQLRACE_CORPUS_DIR) + "/" + c));
     int warnings = 0;
     for (const Expectation &e : want) {
       if (e.kind != "warning") continue;
@@ -248,3 +253,58 @@ int main(int argc, char **argv) {
   }
   return rc;
 }
+
+// ---- configuration ------------------------------------------------------------
+namespace {
+std::string tempDir() {
+  char tmpl[] = "/tmp/sqlrace-test-XXXXXX";
+  return mkdtemp(tmpl);
+}
+
+// The same wrapper file, with the settings given as clang-tidy CheckOptions
+// instead of a .sqlrace.yml: the same findings.
+TEST(Configuration, ClangTidyCheckOptionsGiveTheSameFindings) {
+  std::string dir = tempDir(), file = dir + "/media_library.cpp";
+  std::string src = readFile(SQLRACE_CORPUS_DIR "/wrappers/media_library.cpp");
+  std::ofstream(file) << src;
+  std::vector<Expectation> want = parseExpectations(src);
+  std::string config =
+      "{CheckOptions: [{key: SqlraceExecute, value: 'dbiplus::Dataset::query;dbiplus::Dataset::exec'}, "
+      "{key: SqlraceRead, value: 'dbiplus::Dataset::num_rows;dbiplus::Dataset::fv;dbiplus::Dataset::eof'}, "
+      "{key: SqlraceFormat, value: 'CDatabase::PrepareSQL:0'}, {key: SqlraceDialect, value: sqlite}]}";
+  RunResult t = run(std::string(SQLRACE_CLANG_TIDY) + " --quiet --load=" SQLRACE_TIDY_PLUGIN
+                    " --checks='-*,sqlrace-*' --config=\"" + config + "\" " + file + " -- -std=c++17");
+  std::vector<std::string> problems = compare(want, parseDiagnostics(t.out, file));
+  EXPECT_TRUE(problems.empty()) << report(problems, t.out);
+  // and without any configuration the wrappers are unknown: nothing is found
+  RunResult bare = run(std::string(SQLRACE_CLI) + " " + file + " -- -std=c++17");
+  EXPECT_EQ(bare.status, 0) << bare.out;
+}
+
+TEST(Configuration, ExplicitConfigFlag) {
+  std::string dir = tempDir(), file = dir + "/media_library.cpp";
+  std::string src = readFile(SQLRACE_CORPUS_DIR "/wrappers/media_library.cpp");
+  std::ofstream(file) << src;
+  RunResult r = run(std::string(SQLRACE_CLI) + " --config=" SQLRACE_CORPUS_DIR "/wrappers/.sqlrace.yml " + file +
+                    " -- -std=c++17");
+  EXPECT_EQ(r.status, 1) << r.out;
+  std::vector<std::string> problems = compare(parseExpectations(src), parseDiagnostics(r.out, file));
+  EXPECT_TRUE(problems.empty()) << report(problems, r.out);
+}
+
+TEST(Configuration, ErrorsAreReportedWithTheirPlace) {
+  std::string dir = tempDir();
+  std::ofstream(dir + "/.sqlrace.yml") << "functions:\n  - name: Db::run\n    role: executes\n";
+  std::ofstream(dir + "/a.c") << "int f(void) { return 0; }\n";
+  RunResult r = run(std::string(SQLRACE_CLI) + " " + dir + "/a.c --");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find(".sqlrace.yml: function 'Db::run': role must be"), std::string::npos) << r.out;
+  std::ofstream(dir + "/.sqlrace.yml") << "functions: [ {name: x\n";
+  r = run(std::string(SQLRACE_CLI) + " " + dir + "/a.c --");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find(".sqlrace.yml:"), std::string::npos) << r.out;
+  RunResult t = run(std::string(SQLRACE_CLANG_TIDY) + " --quiet --load=" SQLRACE_TIDY_PLUGIN
+                    " --checks='-*,sqlrace-*' " + dir + "/a.c --");
+  EXPECT_NE(t.out.find("sqlrace: " + dir + "/.sqlrace.yml"), std::string::npos) << t.out;
+}
+}  // namespace

@@ -73,6 +73,12 @@ TEST(Facts, MaxWithoutPlusOne) {
   EXPECT_EQ(f.keyColumns.at(0), "order_id");
 }
 
+TEST(Facts, LikeComparesAsAKey) {
+  const Facts &f = only(analyzeSql("SELECT idGenre FROM genre WHERE strGenre LIKE $1"));
+  EXPECT_EQ(f.keyColumns, (std::vector<std::string>{"strgenre"}));
+  EXPECT_TRUE(only(analyzeSql("SELECT 1 FROM t WHERE a NOT LIKE $1")).keyColumns.empty());
+}
+
 TEST(Facts, InsertColumnsAndParams) {
   const Facts &f = only(analyzeSql("INSERT INTO events (tenant, version, payload) VALUES ($1, $2::int, 'x')"));
   EXPECT_EQ(f.kind, StmtKind::Insert);
@@ -384,4 +390,16 @@ TEST(Fallback, TokenClassificationWhenTheParserGivesUp) {
   EXPECT_FALSE(n->fallback);
   EXPECT_TRUE(n->statements.empty());
   EXPECT_FALSE(analyzeSql("INSERT INTO t VALUES ('unterminated")->fallback);
+}
+
+TEST(Rewrite, RestoreCaseAndRespell) {
+  std::string original = "INSERT INTO Genre (idGenre, strGenre) VALUES (NULL, :name)";
+  Rewrite r = insertOnConflict(original, {"strgenre"});
+  ASSERT_TRUE(r.ok);
+  auto p = analyzeSql(original);
+  EXPECT_EQ(restoreCase(respell(r.sql, p->spelling), original),
+            "INSERT INTO Genre (idGenre, strGenre) VALUES (NULL, :name) ON CONFLICT (strGenre) DO NOTHING");
+  // keywords the deparser prints stay as printed; quoted text is untouched
+  EXPECT_EQ(restoreCase("SELECT max(n) FROM t WHERE s = 'Abc'", "select MAX(N) from T where S = 'abc'"),
+            "SELECT MAX(N) FROM T WHERE S = 'Abc'");
 }

@@ -3,6 +3,7 @@
 // Exit codes: 0 clean, 1 findings, 2 usage or tool error (including code that
 // does not compile).
 #include "sqlrace/Analyzer.h"
+#include "sqlrace/Config.h"
 #include "sqlrace/Rules.h"
 
 #include "clang/AST/ASTConsumer.h"
@@ -34,6 +35,9 @@ llvm::cl::opt<std::string> BuildPath("p", llvm::cl::cat(Category), llvm::cl::Opt
                                      llvm::cl::desc("Build directory containing compile_commands.json"));
 llvm::cl::list<std::string> SourcePaths(llvm::cl::Positional, llvm::cl::ZeroOrMore, llvm::cl::cat(Category),
                                         llvm::cl::desc("[<file> ...]"));
+llvm::cl::opt<std::string> ConfigPath("config", llvm::cl::cat(Category),
+                                     llvm::cl::desc("Configuration file (default: .sqlrace.yml found from each "
+                                                    "file's directory upward)"));
 llvm::cl::opt<bool> DumpEvents("dump-events", llvm::cl::cat(Category),
                                 llvm::cl::desc("Print the statements, executions and dependences of each function"));
 llvm::cl::opt<std::string> ResourceDir("resource-dir", llvm::cl::cat(Category),
@@ -166,6 +170,22 @@ int main(int argc, const char **argv) {
     llvm::errs() << "sqlrace: error: no input files (the compilation database lists none)\n";
     return 2;
   }
+  // The user's wrappers and dialect: one file for the run, or the nearest to each file.
+  std::string configError;
+  if (!ConfigPath.empty()) {
+    if (!sqlrace::loadConfigFile(ConfigPath, configError)) {
+      llvm::errs() << "sqlrace: error: " << configError << "\n";
+      return 2;
+    }
+  } else {
+    for (const std::string &f : files)
+      if (auto found = sqlrace::findConfigFile(f))
+        if (!sqlrace::loadConfigFile(*found, configError)) {
+          llvm::errs() << "sqlrace: error: " << configError << "\n";
+          return 2;
+        }
+  }
+
   ClangTool tool(*db, files);
   // Builtin headers (stddef.h, ...) live in clang's resource directory, which a
   // tool installed outside LLVM's tree cannot find on its own.

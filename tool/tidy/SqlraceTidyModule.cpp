@@ -2,6 +2,7 @@
 // same analysis core as the CLI. Load it with
 //   clang-tidy --load=sqlrace-tidy.so --checks='-*,sqlrace-*' file.c -- <flags>
 #include "sqlrace/Analyzer.h"
+#include "sqlrace/Config.h"
 #include "sqlrace/Rules.h"
 
 #include "clang-tidy/ClangTidyCheck.h"
@@ -11,6 +12,8 @@
 #include "clang/ASTMatchers/ASTMatchers.h"
 
 #include <map>
+#include <mutex>
+#include <set>
 
 using namespace clang;
 using namespace clang::ast_matchers;
@@ -42,7 +45,18 @@ Cache &cache() {
 class RuleCheck : public clang::tidy::ClangTidyCheck {
 public:
   RuleCheck(llvm::StringRef name, clang::tidy::ClangTidyContext *ctx, std::string rule)
-      : ClangTidyCheck(name, ctx), Rule(std::move(rule)) {}
+      : ClangTidyCheck(name, ctx), Rule(std::move(rule)),
+        ConfigFile(Options.getLocalOrGlobal("SqlraceConfig", "")),
+        Execute(Options.getLocalOrGlobal("SqlraceExecute", "")), Read(Options.getLocalOrGlobal("SqlraceRead", "")),
+        Format(Options.getLocalOrGlobal("SqlraceFormat", "")), Dialect(Options.getLocalOrGlobal("SqlraceDialect", "")) {}
+
+  void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &opts) override {
+    Options.store(opts, "SqlraceConfig", ConfigFile);
+    Options.store(opts, "SqlraceExecute", Execute);
+    Options.store(opts, "SqlraceRead", Read);
+    Options.store(opts, "SqlraceFormat", Format);
+    Options.store(opts, "SqlraceDialect", Dialect);
+  }
 
   void registerMatchers(MatchFinder *finder) override {
     finder->addMatcher(functionDecl(isDefinition()).bind("fn"), this);
@@ -53,6 +67,10 @@ public:
   void check(const MatchFinder::MatchResult &result) override {
     const auto *fd = result.Nodes.getNodeAs<FunctionDecl>("fn");
     if (!fd || !fd->doesThisDeclarationHaveABody()) return;
+    if (!Configured) {
+      Configured = true;
+      configure(*result.SourceManager);
+    }
     for (const Finding &f : cache().get(*fd, *result.Context)) {
       if (f.rule != Rule) continue;
       auto level = f.severity == Severity::Remark ? DiagnosticIDs::Remark : DiagnosticIDs::Warning;
@@ -63,7 +81,33 @@ public:
   }
 
 private:
+  // The same configuration as the CLI: CheckOptions, the file they name, or the
+  // .sqlrace.yml nearest to the main file.
+  void configure(const SourceManager &sm) {
+    std::string error;
+    Config options;
+    if (!parseOptions(Execute, Read, Format, Dialect, options, error)) {
+      configurationDiag("sqlrace: %0") << error;
+      return;
+    }
+    static std::mutex mu;
+    static std::set<std::string> appliedOptions;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (appliedOptions.insert(Execute + "|" + Read + "|" + Format + "|" + Dialect).second) applyConfig(options);
+    }
+    std::optional<std::string> file;
+    if (!ConfigFile.empty()) {
+      file = ConfigFile;
+    } else if (const FileEntry *main = sm.getFileEntryForID(sm.getMainFileID())) {
+      file = findConfigFile(main->getName().str());
+    }
+    if (file && !loadConfigFile(*file, error)) configurationDiag("sqlrace: %0") << error;
+  }
+
   std::string Rule;
+  std::string ConfigFile, Execute, Read, Format, Dialect;
+  bool Configured = false;
 };
 
 class Module : public clang::tidy::ClangTidyModule {

@@ -36,7 +36,11 @@ struct Statement {
   // text its format conversion ('%s', %ld, %1) or `" + expr + "`
   std::map<int, std::string> spelling;
   const sql::Facts *first(sql::StmtKind k) const;  // first statement of that kind, or null
-  std::string respell(const std::string &pgSql) const { return sql::respell(pgSql, spelling); }
+  // A rewrite written the way this statement's code writes SQL: its placeholders
+  // and the letter case of its identifiers.
+  std::string respell(const std::string &pgSql) const { return sql::restoreCase(sql::respell(pgSql, spelling), text); }
+  // An identifier from the facts (folded to lower case) as the code wrote it.
+  std::string name(const std::string &ident) const { return sql::restoreCase(ident, text); }
 };
 
 // One point where a statement runs (the execute call, or sqlite3_step).

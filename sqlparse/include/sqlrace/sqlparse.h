@@ -149,6 +149,10 @@ Rewrite insertOnConflict(std::string_view insertSql, const std::vector<std::stri
 Rewrite mysqlUpsert(std::string_view insertSql, const std::vector<std::string> &keys,
                     std::string_view updateSql = {}, const std::map<int, int> *updateParams = nullptr);
 
+// Identifiers and function names of a deparsed statement written back with the
+// letter case of the original text (the deparser folds them to lower case).
+std::string restoreCase(std::string_view deparsed, std::string_view original);
+
 // $n placeholders written back the way the original spelled them ($n -> spelling[n]).
 std::string respell(std::string_view sql, const std::map<int, std::string> &spelling);
 // The INSERT without `column` (and the value written into it); the remaining
