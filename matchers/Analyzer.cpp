@@ -272,7 +272,21 @@ public:
     collectExecutions();
     computeControlDeps();
     Ev.dominates = [this](int a, int b) { return dominates(ExecPos[a], ExecPos[b]); };
-    return runRules(Ev);
+    std::vector<Finding> out = runRules(Ev);
+    out.insert(out.end(), Unresolved.begin(), Unresolved.end());
+    return out;
+  }
+
+  // Why resolveSql gave up, in words.
+  std::string describeUnresolved(const Expr *e) {
+    e = strip(e);
+    if (auto *dre = dyn_cast_or_null<DeclRefExpr>(e)) {
+      if (isa<ParmVarDecl>(dre->getDecl())) return "it is the parameter '" + dre->getDecl()->getNameAsString() + "'";
+      return "'" + dre->getDecl()->getNameAsString() + "' holds different text on different paths, or text built at run time";
+    }
+    if (isa_and_nonnull<ConditionalOperator>(e)) return "it chooses between texts at run time";
+    if (isa_and_nonnull<CallExpr>(e) || isa_and_nonnull<CXXMemberCallExpr>(e)) return "it is returned by a call sqlrace does not know";
+    return "it is computed at run time";
   }
 
   // The events as text, for --dump-events.
@@ -792,6 +806,9 @@ private:
       if (auto *m = dyn_cast<CXXMethodDecl>(call->callee); m && m->getParent()->isLambda() && m->hasBody())
         return literalIn(m->getBody());
       std::string n = call->callee->getNameAsString();
+      // Qt 6: QStringLiteral(s) is QString(QtPrivate::qMakeStringPrivate(u"" s))
+      if (n == "qMakeStringPrivate" || n == "QStringLiteral" || n == "QLatin1String" || n == "QStringView")
+        if (call->numArgs() >= 1) return resolveSql(call->arg(0), at, depth + 1);
       if (const Expr *obj = call->object()) {
         if (n == "c_str" || n == "data" || n == "toStdString" || n == "toUtf8" || n == "toLatin1" ||
             n == "toLocal8Bit" || n == "constData" || n == "str" || n == "toString" || n == "trimmed" ||
@@ -887,7 +904,17 @@ private:
     } else {
       text = resolveSql(sqlArg, p, 0);
     }
-    if (!text) return -1;
+    if (!text) {
+      // Not guessed: the call is left out, and --verbose says so.
+      Finding f;
+      f.rule = "unresolved-sql";
+      f.severity = Severity::Remark;
+      f.loc = loc(sqlArg->getBeginLoc());
+      f.message = "the SQL text of this " + call.name + " call could not be resolved (" +
+                  describeUnresolved(sqlArg) + "); it is not analyzed";
+      Unresolved.push_back(std::move(f));
+      return -1;
+    }
     Statement s;
     s.id = (int)Ev.statements.size();
     s.text = text->text;
@@ -1230,6 +1257,7 @@ private:
   std::map<const CFGBlock *, Deps> BlockDepsCache;
   std::set<const CFGBlock *> BlocksInProgress;
   FunctionEvents Ev;
+  std::vector<Finding> Unresolved;
   bool Ran = false;
 };
 

@@ -308,3 +308,16 @@ TEST(Configuration, ErrorsAreReportedWithTheirPlace) {
   EXPECT_NE(t.out.find("sqlrace: " + dir + "/.sqlrace.yml"), std::string::npos) << t.out;
 }
 }  // namespace
+
+namespace {
+TEST(BadInput, UnresolvedSqlIsSaidInVerboseOutputOnly) {
+  std::string file = SQLRACE_BAD_DIR "/unresolved_sql.c";
+  RunResult quiet = run(cliCommand(file));
+  EXPECT_EQ(quiet.status, 0) << quiet.out;
+  EXPECT_TRUE(parseDiagnostics(quiet.out, file).empty()) << quiet.out;
+  RunResult verbose = run(std::string(SQLRACE_CLI) + " --verbose " + file + " --" + flagsFor(file));
+  EXPECT_EQ(verbose.status, 0) << verbose.out;
+  std::vector<std::string> problems = compare(parseExpectations(readFile(file)), parseDiagnostics(verbose.out, file));
+  EXPECT_TRUE(problems.empty()) << report(problems, verbose.out);
+}
+}  // namespace

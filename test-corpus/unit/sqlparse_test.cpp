@@ -403,3 +403,21 @@ TEST(Rewrite, RestoreCaseAndRespell) {
   EXPECT_EQ(restoreCase("SELECT max(n) FROM t WHERE s = 'Abc'", "select MAX(N) from T where S = 'abc'"),
             "SELECT MAX(N) FROM T WHERE S = 'Abc'");
 }
+
+TEST(Rewrite, MysqlUpsertForms) {
+  Rewrite ignore = mysqlUpsert("INSERT INTO tags (name) VALUES (?)", {"name"});
+  ASSERT_TRUE(ignore.ok) << ignore.error;
+  EXPECT_EQ(ignore.sql, "INSERT IGNORE INTO tags (name) VALUES ($1)");
+  std::map<int, int> none;
+  Rewrite dup = mysqlUpsert("INSERT INTO stock (sku, qty) VALUES (?, ?)", {"sku"},
+                            "UPDATE stock SET qty = qty + ? WHERE sku = ?", &none);
+  ASSERT_TRUE(dup.ok) << dup.error;
+  // when the UPDATE's ? cannot be matched to the INSERT's, the inserted value is used
+  EXPECT_EQ(dup.sql, "INSERT INTO stock (sku, qty) VALUES ($1, $2) ON DUPLICATE KEY UPDATE qty = VALUES(qty)");
+  std::map<int, int> same{{1, 2}};
+  Rewrite inc = mysqlUpsert("INSERT INTO stock (sku, qty) VALUES (?, ?)", {"sku"},
+                            "UPDATE stock SET qty = qty + ? WHERE sku = ?", &same);
+  ASSERT_TRUE(inc.ok) << inc.error;
+  EXPECT_EQ(inc.sql,
+            "INSERT INTO stock (sku, qty) VALUES ($1, $2) ON DUPLICATE KEY UPDATE qty = stock.qty + VALUES(qty)");
+}

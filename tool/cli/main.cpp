@@ -38,6 +38,9 @@ llvm::cl::list<std::string> SourcePaths(llvm::cl::Positional, llvm::cl::ZeroOrMo
 llvm::cl::opt<std::string> ConfigPath("config", llvm::cl::cat(Category),
                                      llvm::cl::desc("Configuration file (default: .sqlrace.yml found from each "
                                                     "file's directory upward)"));
+llvm::cl::opt<bool> Verbose("verbose", llvm::cl::cat(Category),
+                             llvm::cl::desc("Also say which database calls were skipped because their SQL text "
+                                            "could not be resolved"));
 llvm::cl::opt<bool> DumpEvents("dump-events", llvm::cl::cat(Category),
                                 llvm::cl::desc("Print the statements, executions and dependences of each function"));
 llvm::cl::opt<std::string> ResourceDir("resource-dir", llvm::cl::cat(Category),
@@ -88,6 +91,7 @@ public:
       if (d.find("statement") != std::string::npos) llvm::outs() << d;
     }
     for (const sqlrace::Finding &f : sqlrace::analyzeFunction(*fd, Ctx)) {
+      if (f.rule == "unresolved-sql" && !Verbose) continue;
       bool remark = f.severity == sqlrace::Severity::Remark;
       printDiag(SM, f.loc, remark ? "remark" : "warning", f.message, f.rule.c_str());
       for (const sqlrace::Note &n : f.notes) printDiag(SM, n.loc, "note", n.message, nullptr);
