@@ -224,7 +224,7 @@ const VarDecl *pointee(const Expr *e) {
 bool isBufferWriter(llvm::StringRef n) {
   return n == "snprintf" || n == "sprintf" || n == "strcpy" || n == "strncpy" || n == "memcpy" || n == "memset" ||
          n == "vsnprintf" || n == "vsprintf" || n == "memmove" || n == "strcat" || n == "strncat" ||
-         n == "sqlite3_snprintf" || n.startswith("__builtin___");
+         n == "sqlite3_snprintf" || n.substr(0, 12) == "__builtin___";
 }
 
 bool isStringMutator(llvm::StringRef n) {

@@ -9,6 +9,8 @@ PACKAGES=(
   libpg-query-dev libprotobuf-c-dev
   libgtest-dev libbenchmark-dev
   libpq-dev libsqlite3-dev
+  # the real API headers the corpus compiles against
+  libpqxx-dev libmariadb-dev unixodbc-dev qtbase5-dev libsoci-dev libboost-dev libpoco-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

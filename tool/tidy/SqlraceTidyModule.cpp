@@ -99,8 +99,9 @@ private:
     std::optional<std::string> file;
     if (!ConfigFile.empty()) {
       file = ConfigFile;
-    } else if (const FileEntry *main = sm.getFileEntryForID(sm.getMainFileID())) {
-      file = findConfigFile(main->getName().str());
+    } else {
+      llvm::StringRef main = sm.getFilename(sm.getLocForStartOfFile(sm.getMainFileID()));
+      if (!main.empty()) file = findConfigFile(main.str());
     }
     if (file && !loadConfigFile(*file, error)) configurationDiag("sqlrace: %0") << error;
   }
