@@ -189,7 +189,7 @@ void libpqxx(std::vector<ApiEntry> &c) {
   execParamsN.conn = This; execParamsN.sql = 1; execParamsN.params = 2; execParamsN.variadicParams = true;
   execParamsN.returnsHandle = true;
   c.push_back(execParamsN);
-  for (const char *n : {"query_value", "query01", "query1"}) {  // libpqxx 7
+  for (const char *n : {"query_value", "query", "query01", "query1", "query_n"}) {  // libpqxx 7
     auto e = E(T + n, Role::Execute, PG);
     e.conn = This; e.sql = 0; e.params = 1; e.variadicParams = true; e.returnsValue = true;
     c.push_back(e);
