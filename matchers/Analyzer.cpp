@@ -891,10 +891,24 @@ private:
   }
 
   // ---- events ----------------------------------------------------------
+  // SQL arguments are text: char pointers and arrays, string classes. A
+  // QSqlQuery(db) constructor or an overload taking something else is not SQL.
+  static bool textType(QualType t) {
+    t = t.getNonReferenceType();
+    if (t->isPointerType() || t->isArrayType())  // char, SQLCHAR (unsigned char), SQLWCHAR, wchar_t
+      return t->getPointeeOrArrayElementType()->isIntegerType();
+    if (const CXXRecordDecl *rd = t->getAsCXXRecordDecl()) {
+      std::string n = rd->getNameAsString();
+      for (char &c : n) c = (char)std::tolower((unsigned char)c);
+      return n.find("string") != std::string::npos || n == "zview" || n == "qbytearray" || n == "qlatin1string";
+    }
+    return false;
+  }
+
   int addStatement(const Call &call, Pos p) {
     const ApiEntry *api = call.api;
     const Expr *sqlArg = call.arg(api->format >= 0 ? api->format : api->sql);
-    if (!sqlArg) return -1;
+    if (!sqlArg || !textType(strip(sqlArg)->getType())) return -1;
     std::optional<Resolved> text;
     if (api->format >= 0) {
       FormatEntry fe;
