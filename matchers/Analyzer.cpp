@@ -253,14 +253,66 @@ bool mentionsApi(const Stmt *s, Calls &calls) {
   return false;
 }
 
+// Deps hold statement ids, and for a function's own parameters the markers
+// paramMarker(i) (negative), which callers replace by their argument's deps.
+constexpr int paramMarker(int i) { return -1 - i; }
+constexpr bool isParamMarker(int d) { return d < 0; }
+constexpr int markerParam(int d) { return -1 - d; }
+
+// What a function does with the database, as its callers see it.
+struct Summary {
+  struct Stmt {
+    Statement s;
+    int sqlParam = -1;   // the text is the function's parameter sqlParam (a wrapper)
+    int connParam = -1;  // the connection is the function's parameter connParam
+  };
+  struct Exec {
+    int stmt = 0;
+    std::map<int, std::set<int>> paramDeps;  // summary statement indices and parameter markers
+    std::set<int> controlDeps, loopControlDeps;
+    bool serializable = false;
+  };
+  std::vector<Stmt> stmts;
+  std::vector<Exec> execs;
+  std::vector<std::vector<char>> dom;      // dom[a][b]: exec a runs before exec b on every path
+  std::set<int> returnValue, returnHandle;  // what the return value carries
+  bool empty() const { return stmts.empty(); }
+};
+
+class FunctionAnalysis;
+
+// Findings and summary per function, computed once per translation unit;
+// a function's callees are summarized first, recursion gets an empty summary.
+class Results {
+public:
+  struct Entry {
+    std::vector<Finding> findings;
+    Summary summary;
+    bool done = false;
+  };
+  Entry &get(const FunctionDecl &fd, ASTContext &ctx);
+
+private:
+  const ASTContext *Ctx = nullptr;
+  std::map<const FunctionDecl *, Entry> Map;
+  std::set<const FunctionDecl *> InProgress;
+};
+
+Results &results() {
+  static Results r;
+  return r;
+}
+
 class FunctionAnalysis {
+  using Deps = std::set<int>;
+
 public:
   FunctionAnalysis(const FunctionDecl &fd, ASTContext &ctx) : FD(fd), Ctx(ctx), SM(ctx.getSourceManager()) {}
 
   std::vector<Finding> run() {
     if (Ran) return {};
     Ran = true;
-    if (!FD.hasBody() || !mentionsApi(FD.getBody(), CallsOf)) return {};
+    if (!FD.hasBody() || !(mentionsApi(FD.getBody(), CallsOf) || callsSummarized(FD.getBody()))) return {};
     CFG::BuildOptions opts;
     opts.setAllAlwaysAdd();
     Cfg = CFG::buildCFG(&FD, FD.getBody(), &Ctx, opts);
@@ -271,11 +323,23 @@ public:
     collectStatements();
     collectExecutions();
     computeControlDeps();
-    Ev.dominates = [this](int a, int b) { return dominates(ExecPos[a], ExecPos[b]); };
+    Ev.dominates = [this](int a, int b) { return execDominates(a, b); };
+    extractSummary();
+    // parameter markers are for callers; the rules see statements only
+    for (Execution &x : Ev.executions) {
+      auto strip = [](std::set<int> &d) {
+        for (auto it = d.begin(); it != d.end();) it = isParamMarker(*it) ? d.erase(it) : std::next(it);
+      };
+      for (auto &[n, d] : x.paramDeps) strip(d);
+      strip(x.controlDeps);
+      strip(x.loopControlDeps);
+    }
     std::vector<Finding> out = runRules(Ev);
     out.insert(out.end(), Unresolved.begin(), Unresolved.end());
     return out;
   }
+
+  Summary takeSummary() { return std::move(Sum); }
 
   // Why resolveSql gave up, in words.
   std::string describeUnresolved(const Expr *e) {
@@ -328,8 +392,10 @@ private:
       for (const CFGElement &el : *b) {
         if (auto cs = el.getAs<CFGStmt>()) {
           auto *e = dyn_cast<Expr>(cs->getStmt());
-          if (e && (isa<CallExpr>(e) || isa<CXXConstructExpr>(e)))
+          if (e && (isa<CallExpr>(e) || isa<CXXConstructExpr>(e))) {
             if (auto c = CallsOf.of(e); c && c->api) Api.push_back({*c, Pos{b, i}});
+            else if (const Summary *sum = c ? summaryOf(e) : nullptr) UserCalls.push_back({*c, Pos{b, i}, sum, {}});
+          }
         }
         ++i;
       }
@@ -339,6 +405,169 @@ private:
       return SM.isBeforeInTranslationUnit(a.call.expr->getBeginLoc(), b.call.expr->getBeginLoc());
     });
     for (size_t i = 0; i < Api.size(); ++i) ApiIndex[Api[i].call.expr] = i;
+    std::stable_sort(UserCalls.begin(), UserCalls.end(), [this](const UserCall &a, const UserCall &b) {
+      return SM.isBeforeInTranslationUnit(a.call.expr->getBeginLoc(), b.call.expr->getBeginLoc());
+    });
+  }
+
+  // ---- summaries and calls to the analyzed program's own functions ---------
+  const FunctionDecl *userCallee(const Expr *e) const {
+    auto *ce = dyn_cast_or_null<CallExpr>(e);
+    if (!ce) return nullptr;
+    const FunctionDecl *callee = ce->getDirectCallee(), *def = nullptr;
+    if (!callee || !callee->hasBody(def) || !def || def == &FD || def->isDependentContext()) return nullptr;
+    return def;
+  }
+
+  const Summary *summaryOf(const Expr *e) {
+    const FunctionDecl *def = userCallee(e);
+    if (!def) return nullptr;
+    Results::Entry &r = results().get(*def, Ctx);
+    return r.done && !r.summary.empty() ? &r.summary : nullptr;
+  }
+
+  bool callsSummarized(const Stmt *s) {
+    if (!s) return false;
+    if (auto *e = dyn_cast<Expr>(s))
+      if (summaryOf(e)) return true;
+    for (const Stmt *child : s->children())
+      if (callsSummarized(child)) return true;
+    return false;
+  }
+
+  int paramIndex(const void *decl) const {
+    for (unsigned i = 0; i < FD.getNumParams(); ++i)
+      if (FD.getParamDecl(i)->getCanonicalDecl() == decl) return (int)i;
+    return -1;
+  }
+
+  // The parameter a SQL argument is (directly, or through .c_str() / a string copy).
+  int sqlParamOf(const Expr *e) const {
+    e = strip(e);
+    if (auto *mc = dyn_cast_or_null<CXXMemberCallExpr>(e)) e = strip(mc->getImplicitObjectArgument());
+    if (auto *k = dyn_cast_or_null<CXXConstructExpr>(e); k && k->getNumArgs() >= 1) e = strip(k->getArg(0));
+    if (auto *d = dyn_cast_or_null<DeclRefExpr>(e))
+      if (auto *pv = dyn_cast<ParmVarDecl>(d->getDecl())) return paramIndex(pv->getCanonicalDecl());
+    return -1;
+  }
+
+  void extractSummary() {
+    for (const Statement &st : Ev.statements) {
+      Summary::Stmt ss;
+      ss.s = st;
+      auto it = ParamSql.find(st.id);
+      if (it != ParamSql.end()) ss.sqlParam = it->second;
+      ss.connParam = paramIndex(st.conn);
+      if (st.function.empty()) ss.s.function = FD.getNameAsString();
+      Sum.stmts.push_back(std::move(ss));
+    }
+    for (const Execution &x : Ev.executions) {
+      Summary::Exec e;
+      e.stmt = x.statement;
+      e.paramDeps = x.paramDeps;
+      e.controlDeps = x.controlDeps;
+      e.loopControlDeps = x.loopControlDeps;
+      e.serializable = x.serializable;
+      Sum.execs.push_back(std::move(e));
+    }
+    size_t n = Ev.executions.size();
+    Sum.dom.assign(n, std::vector<char>(n, 0));
+    for (size_t a = 0; a < n; ++a)
+      for (size_t b = 0; b < n; ++b) Sum.dom[a][b] = a != b && execDominates((int)a, (int)b);
+    for (const CFGBlock *b : *Cfg) {
+      unsigned i = 0;
+      for (const CFGElement &el : *b) {
+        if (auto cs = el.getAs<CFGStmt>())
+          if (auto *ret = dyn_cast<ReturnStmt>(cs->getStmt()); ret && ret->getRetValue()) {
+            addValueDeps(ret->getRetValue(), Pos{b, i}, 0, Sum.returnValue);
+            addHandleStatements(ret->getRetValue(), Pos{b, i}, 0, Sum.returnHandle);
+          }
+        ++i;
+      }
+    }
+  }
+
+  // The summary's deps in this function's terms, for a call at `pos`.
+  void mapDeps(const std::set<int> &in, const Call &call, const std::vector<int> &imported, Pos pos, int depth,
+               Deps &out) {
+    for (int d : in) {
+      if (isParamMarker(d)) addValueDeps(call.arg(markerParam(d)), pos, depth + 1, out);
+      else if ((size_t)d < imported.size() && imported[d] >= 0) out.insert(imported[d]);
+    }
+  }
+
+  // Statements of called functions become statements here, reached through the call.
+  void importStatements() {
+    for (UserCall &u : UserCalls) {
+      const Summary &sum = *u.summary;
+      for (const Summary::Stmt &ss : sum.stmts) {
+        int id = -1;
+        const void *conn = ss.connParam >= 0 ? connOf(u.call.arg(ss.connParam)) : ss.s.conn;
+        if (ss.sqlParam >= 0) {  // a wrapper: the SQL is this function's argument
+          const Expr *arg = u.call.arg(ss.sqlParam);
+          Call c = u.call;
+          ApiEntry pseudo;
+          pseudo.role = Role::Execute;
+          pseudo.sql = ss.sqlParam;
+          pseudo.dialect = ss.s.dialect;
+          c.api = &pseudo;
+          c.name = u.call.name;
+          id = arg ? addStatement(c, u.pos) : -1;
+          if (id >= 0) Ev.statements[id].conn = conn;
+        } else {
+          Statement st = ss.s;
+          st.id = (int)Ev.statements.size();
+          st.conn = conn;
+          st.via.push_back(loc(u.call.expr->getBeginLoc()));
+          Ev.statements.push_back(std::move(st));
+          Holes.emplace_back();
+          id = Ev.statements.back().id;
+        }
+        u.imported.push_back(id);
+      }
+      // the call's value is a handle of what the callee returns
+      for (int h : sum.returnHandle)
+        if (!isParamMarker(h) && (size_t)h < u.imported.size() && u.imported[h] >= 0)
+          StmtOfCall.emplace(u.call.expr, u.imported[h]);
+    }
+  }
+
+  void importExecutions() {
+    for (UserCall &u : UserCalls) {
+      const Summary &sum = *u.summary;
+      std::vector<int> local;
+      for (size_t k = 0; k < sum.execs.size(); ++k) {
+        const Summary::Exec &e = sum.execs[k];
+        int stmt = (size_t)e.stmt < u.imported.size() ? u.imported[e.stmt] : -1;
+        if (stmt < 0) {
+          local.push_back(-1);
+          continue;
+        }
+        int x = addExecution(u.call, stmt, u.pos, Ev.statements[stmt].conn, e.serializable);
+        Execution &ex = Ev.executions[x];
+        for (const auto &[n, d] : e.paramDeps) {
+          Deps m;
+          mapDeps(d, u.call, u.imported, u.pos, 0, m);
+          addParam(ex, n, m);
+        }
+        mapDeps(e.controlDeps, u.call, u.imported, u.pos, 0, ex.controlDeps);
+        mapDeps(e.loopControlDeps, u.call, u.imported, u.pos, 0, ex.loopControlDeps);
+        Group[x] = {u.call.expr, (int)k};
+        GroupDom[u.call.expr] = &sum.dom;
+      }
+    }
+  }
+
+  // Executions from one call keep the order they have in the callee.
+  bool execDominates(int a, int b) const {
+    const Pos &pa = ExecPos[a], &pb = ExecPos[b];
+    if (pa.block == pb.block && pa.index == pb.index) {
+      auto ga = Group.find(a), gb = Group.find(b);
+      if (ga == Group.end() || gb == Group.end() || ga->second.first != gb->second.first) return false;
+      const auto &dom = *GroupDom.at(ga->second.first);
+      return dom[ga->second.second][gb->second.second];
+    }
+    return dominates(pa, pb);
   }
 
   bool dominates(const Pos &a, const Pos &b) const {
@@ -478,7 +707,6 @@ private:
   }
 
   // ---- value dependence -----------------------------------------------
-  using Deps = std::set<int>;
 
   Deps valueDeps(const Expr *e, Pos at, int depth) {
     Deps out;
@@ -502,9 +730,16 @@ private:
         }
         return;  // executing, preparing, status: not data from a result
       }
-      if (call)
+      if (call) {
+        if (const Summary *sum = summaryOf(e)) {  // what the callee returns, in our terms
+          auto u = std::find_if(UserCalls.begin(), UserCalls.end(), [&](const UserCall &c) { return c.call.expr == e; });
+          if (u != UserCalls.end()) {
+            mapDeps(sum->returnValue, *call, u->imported, u->pos, depth, out);
+            return;
+          }
+        }
         for (const Expr *a : call->allArgs()) addValueDeps(a, at, depth + 1, out);
-      else
+      } else
         for (const Stmt *child : e->children())
           if (auto *ce = dyn_cast_or_null<Expr>(child)) addValueDeps(ce, at, depth + 1, out);
       return;
@@ -526,7 +761,13 @@ private:
   }
 
   void addDefDeps(const ValueDecl *v, const Def &d, int depth, Deps &out) {
-    if (d.kind == Def::Entry) return;
+    if (d.kind == Def::Entry) {
+      if (auto *pv = dyn_cast<ParmVarDecl>(v)) {
+        int i = paramIndex(pv->getCanonicalDecl());
+        if (i >= 0) out.insert(paramMarker(i));
+      }
+      return;
+    }
     auto key = std::make_pair(d.stmt, v);
     auto it = DefDepsCache.find(key);
     if (it != DefDepsCache.end()) {
@@ -918,6 +1159,20 @@ private:
     } else {
       text = resolveSql(sqlArg, p, 0);
     }
+    if (!text && sqlParamOf(sqlArg) >= 0) {
+      // This function passes its parameter on as SQL: a wrapper. Callers fill in the text.
+      Statement s;
+      s.id = (int)Ev.statements.size();
+      s.parsed = sql::analyzeSql("");
+      s.sqlLoc = loc(sqlArg->getBeginLoc());
+      s.conn = connOf(call.arg(api->conn));
+      s.dialect = api->dialect == Dialect::Generic ? defaultDialect() : api->dialect;
+      Ev.statements.push_back(std::move(s));
+      StmtOfCall[call.expr] = Ev.statements.back().id;
+      Holes.emplace_back();
+      ParamSql[Ev.statements.back().id] = sqlParamOf(sqlArg);
+      return Ev.statements.back().id;
+    }
     if (!text) {
       // Not guessed: the call is left out, and --verbose says so.
       Finding f;
@@ -1000,6 +1255,7 @@ private:
   }
 
   void collectStatements() {
+    importStatements();
     for (const ApiCall &c : Api) {
       Role r = c.call.api->role;
       if (r != Role::Execute && r != Role::Prepare) continue;
@@ -1062,6 +1318,7 @@ private:
   }
 
   void collectExecutions() {
+    importExecutions();
     for (const ApiCall &c : Api) {
       const ApiEntry *api = c.call.api;
       if (api->role == Role::Execute || api->role == Role::ExecPrepared) {
@@ -1270,6 +1527,17 @@ private:
   std::set<std::pair<const Stmt *, const ValueDecl *>> InProgress;
   std::map<const CFGBlock *, Deps> BlockDepsCache;
   std::set<const CFGBlock *> BlocksInProgress;
+  struct UserCall {
+    Call call;
+    Pos pos;
+    const Summary *summary;
+    std::vector<int> imported;  // summary statement index -> statement id here (-1: not imported)
+  };
+  std::vector<UserCall> UserCalls;
+  std::map<int, std::pair<const Expr *, int>> Group;  // imported execution -> (call, index in the callee)
+  std::map<const Expr *, const std::vector<std::vector<char>> *> GroupDom;
+  std::map<int, int> ParamSql;  // statement id -> parameter whose text it is
+  Summary Sum;
   FunctionEvents Ev;
   std::vector<Finding> Unresolved;
   bool Ran = false;
@@ -1277,9 +1545,35 @@ private:
 
 }  // namespace
 
+Results::Entry &Results::get(const FunctionDecl &fd, ASTContext &ctx) {
+  if (Ctx != &ctx) {
+    Map.clear();
+    InProgress.clear();
+    Ctx = &ctx;
+  }
+  Entry &e = Map[&fd];
+  if (e.done || InProgress.count(&fd)) return e;  // recursion: an empty summary
+  InProgress.insert(&fd);
+  if (!fd.isDependentContext() && !fd.isInvalidDecl()) {
+    FunctionAnalysis a(fd, ctx);
+    std::vector<Finding> f = a.run();
+    Entry &again = Map[&fd];  // the map may have grown while callees were analyzed
+    again.findings = std::move(f);
+    again.summary = a.takeSummary();
+  }
+  InProgress.erase(&fd);
+  Entry &done = Map[&fd];
+  done.done = true;
+  return done;
+}
+
+void resetAnalysisCache() { results() = Results(); }
+
 std::vector<Finding> analyzeFunction(const FunctionDecl &fd, ASTContext &ctx) {
   if (fd.isDependentContext() || fd.isInvalidDecl()) return {};
-  return FunctionAnalysis(fd, ctx).run();
+  const FunctionDecl *def = nullptr;
+  if (!fd.hasBody(def) || def != &fd) return {};
+  return results().get(fd, ctx).findings;
 }
 
 std::string dumpEvents(const FunctionDecl &fd, ASTContext &ctx) {

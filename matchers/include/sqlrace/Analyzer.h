@@ -14,10 +14,15 @@ class FunctionDecl;
 namespace sqlrace {
 
 // Runs the whole pipeline (events, dependence, rules) on one function definition.
+// Functions it calls in the same translation unit are summarized first (and
+// cached per translation unit), so a check or an INSERT in a helper counts.
 std::vector<Finding> analyzeFunction(const clang::FunctionDecl &fd, clang::ASTContext &ctx);
 
 // The statements, executions and dependences found in one function, as text
 // (the CLI's --dump-events; empty when the function does no database work).
+// Forgets the per-translation-unit cache (for a new run over the same AST).
+void resetAnalysisCache();
+
 std::string dumpEvents(const clang::FunctionDecl &fd, clang::ASTContext &ctx);
 
 }  // namespace sqlrace

@@ -35,6 +35,11 @@ struct Statement {
   // $n -> how the code spells it: ?, :name, or for a value computed into the
   // text its format conversion ('%s', %ld, %1) or `" + expr + "`
   std::map<int, std::string> spelling;
+  // Calls through which this statement is reached from the analyzed function,
+  // innermost first (empty: the function runs it itself). When the statement
+  // ran in a helper, via.back() is the call in the analyzed function.
+  std::vector<Loc> via;
+  std::string function;  // the function whose code holds the SQL
   const sql::Facts *first(sql::StmtKind k) const;  // first statement of that kind, or null
   // A rewrite written the way this statement's code writes SQL: its placeholders
   // and the letter case of its identifiers.
