@@ -255,9 +255,12 @@ bool mentionsApi(const Stmt *s, Calls &calls) {
 
 // Deps hold statement ids, and for a function's own parameters the markers
 // paramMarker(i) (negative), which callers replace by their argument's deps.
+// handleMarker(i) stands for "the statements of the result handle passed as parameter i".
 constexpr int paramMarker(int i) { return -1 - i; }
+constexpr int handleMarker(int i) { return -1001 - i; }
 constexpr bool isParamMarker(int d) { return d < 0; }
-constexpr int markerParam(int d) { return -1 - d; }
+constexpr bool isHandleMarker(int d) { return d <= -1001; }
+constexpr int markerParam(int d) { return isHandleMarker(d) ? -1001 - d : -1 - d; }
 
 // What a function does with the database, as its callers see it.
 struct Summary {
@@ -271,12 +274,19 @@ struct Summary {
     std::map<int, std::set<int>> paramDeps;  // summary statement indices and parameter markers
     std::set<int> controlDeps, loopControlDeps;
     bool serializable = false;
+    int paramsArrayParam = -1;  // the parameter values are the function's parameter (an array)
   };
   std::vector<Stmt> stmts;
   std::vector<Exec> execs;
   std::vector<std::vector<char>> dom;      // dom[a][b]: exec a runs before exec b on every path
   std::set<int> returnValue, returnHandle;  // what the return value carries
-  bool empty() const { return stmts.empty(); }
+  // nothing a caller could use: no statements, and no reading of a handle it passes in
+  bool empty() const {
+    if (!stmts.empty()) return false;
+    for (int d : returnValue)
+      if (isHandleMarker(d)) return false;
+    return true;
+  }
 };
 
 class FunctionAnalysis;
@@ -468,6 +478,8 @@ private:
       e.controlDeps = x.controlDeps;
       e.loopControlDeps = x.loopControlDeps;
       e.serializable = x.serializable;
+      auto pa = ParamsArrayParam.find(x.id);
+      if (pa != ParamsArrayParam.end()) e.paramsArrayParam = pa->second;
       Sum.execs.push_back(std::move(e));
     }
     size_t n = Ev.executions.size();
@@ -491,7 +503,8 @@ private:
   void mapDeps(const std::set<int> &in, const Call &call, const std::vector<int> &imported, Pos pos, int depth,
                Deps &out) {
     for (int d : in) {
-      if (isParamMarker(d)) addValueDeps(call.arg(markerParam(d)), pos, depth + 1, out);
+      if (isHandleMarker(d)) addHandleStatements(call.arg(markerParam(d)), pos, depth + 1, out);
+      else if (isParamMarker(d)) addValueDeps(call.arg(markerParam(d)), pos, depth + 1, out);
       else if ((size_t)d < imported.size() && imported[d] >= 0) out.insert(imported[d]);
     }
   }
@@ -550,6 +563,7 @@ private:
           mapDeps(d, u.call, u.imported, u.pos, 0, m);
           addParam(ex, n, m);
         }
+        if (e.paramsArrayParam >= 0) addParamArrayDeps(u.call.arg(e.paramsArrayParam), u.pos, ex);
         mapDeps(e.controlDeps, u.call, u.imported, u.pos, 0, ex.controlDeps);
         mapDeps(e.loopControlDeps, u.call, u.imported, u.pos, 0, ex.loopControlDeps);
         Group[x] = {u.call.expr, (int)k};
@@ -843,6 +857,11 @@ private:
         }
         return;
       }
+      // a function of the program that returns a result handle (summarized)
+      if (auto it = StmtOfCall.find(h); it != StmtOfCall.end()) {
+        out.insert(it->second);
+        return;
+      }
       // copies and wrappers (RecordSet rs(select), a copy constructor): follow the arguments
       if (isa<CXXConstructExpr>(h) || call->object())
         for (const Expr *a : call->allArgs()) addHandleStatements(a, at, depth + 1, out);
@@ -851,7 +870,12 @@ private:
     const ValueDecl *v = locOf(h);
     if (!isLocal(v)) return;
     for (const Def &d : reachingDefs(v, at)) {
-      if (d.kind == Def::Init || d.kind == Def::Assign) {
+      if (d.kind == Def::Entry) {  // a handle this function was given: its caller knows
+        if (auto *pv = dyn_cast<ParmVarDecl>(v)) {
+          int i = paramIndex(pv->getCanonicalDecl());
+          if (i >= 0) out.insert(handleMarker(i));
+        }
+      } else if (d.kind == Def::Init || d.kind == Def::Assign) {
         addHandleStatements(d.rhs, d.pos, depth + 1, out);
       } else if (d.kind == Def::OutCall) {
         auto call = CallsOf.of(cast<Expr>(d.stmt));
@@ -1327,6 +1351,10 @@ private:
         const Expr *connExpr = c.call.arg(api->conn);
         int x = addExecution(c.call, it->second, c.pos, connOf(connExpr), serializableObject(connExpr));
         if (api->params >= 0) {
+          if (!api->variadicParams)
+            if (auto *d = dyn_cast_or_null<DeclRefExpr>(strip(c.call.arg(api->params))))
+              if (auto *pv = dyn_cast<ParmVarDecl>(d->getDecl()))
+                ParamsArrayParam[x] = paramIndex(pv->getCanonicalDecl());  // a wrapper's caller supplies the array
           if (api->variadicParams)
             for (unsigned i = (unsigned)api->params; i < c.call.numArgs(); ++i)
               addParam(Ev.executions[x], (int)(i - api->params) + 1, valueDeps(c.call.arg((int)i), c.pos, 0));
@@ -1337,6 +1365,7 @@ private:
         Deps stmts;
         addHandleStatements(c.call.arg(api->handle), c.pos, 0, stmts);
         for (int s : stmts) {
+          if (isParamMarker(s)) continue;  // a handle from the caller: the caller's statement runs
           int x = addExecution(c.call, s, c.pos, Ev.statements[s].conn, false);
           addBindDeps(s, c.pos, Ev.executions[x]);
         }
@@ -1537,6 +1566,7 @@ private:
   std::map<int, std::pair<const Expr *, int>> Group;  // imported execution -> (call, index in the callee)
   std::map<const Expr *, const std::vector<std::vector<char>> *> GroupDom;
   std::map<int, int> ParamSql;  // statement id -> parameter whose text it is
+  std::map<int, int> ParamsArrayParam;  // execution id -> parameter that is its values array
   Summary Sum;
   FunctionEvents Ev;
   std::vector<Finding> Unresolved;

@@ -35,6 +35,22 @@ std::string joinColumns(const std::vector<std::string> &cols) {
   return s;
 }
 
+Loc reportedAt(const Statement &write) { return write.via.empty() ? write.sqlLoc : write.via.back(); }
+
+void addPathNotes(Finding &f, const Statement &s, const std::string &what) {
+  if (s.via.empty()) {
+    f.notes.push_back({s.sqlLoc, what + " here"});
+    return;
+  }
+  f.notes.push_back({s.sqlLoc, what + " here, in " + s.function + "()"});
+  for (size_t i = 0; i < s.via.size(); ++i)
+    if (!(s.via[i] == f.loc)) f.notes.push_back({s.via[i], "through this call"});
+}
+
+bool sameCall(const Statement &a, const Statement &b) {
+  return !a.via.empty() && !b.via.empty() && a.via.back() == b.via.back();
+}
+
 namespace {
 
 enum class Scope { Transaction, Session };

@@ -66,12 +66,13 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
             const Facts &insert, std::vector<Finding> &out) {
   Finding f;
   f.rule = "check-then-insert";
-  f.loc = ins.sqlLoc;
+  f.loc = reportedAt(ins);
   std::string key = check.keyColumns.empty() ? "" : " by (" + chk.name(joinColumns(check.keyColumns)) + ")";
   std::string table = ins.name(insert.targetTable);
   f.message = "INSERT into '" + table + "' depends on an earlier check of '" + table + "'" + key +
               " without a lock; concurrent sessions can both pass the check and insert twice";
-  f.notes.push_back({chk.sqlLoc, "check of '" + table + "'" + key + " here"});
+  addPathNotes(f, chk, "check of '" + table + "'" + key);
+  if (!ins.via.empty()) addPathNotes(f, ins, "INSERT into '" + table + "'");
   f.rewrite = suggestion(ev, chk.id, check, ins, insert);
   if (!f.rewrite.empty()) f.notes.push_back({ins.sqlLoc, "suggested rewrite: " + f.rewrite});
   out.push_back(std::move(f));
@@ -88,6 +89,7 @@ void checkThenInsert(const FunctionEvents &ev, std::vector<Finding> &out) {
       if (insert.kind != StmtKind::Insert || insert.conflict != Conflict::None) continue;
       // INSERT ... SELECT ... WHERE NOT EXISTS (SELECT ... FROM <same table>)
       if (insert.insertFromSelect && insert.notExists && insert.reads(insert.targetTable)) {
+        if (!ins.via.empty()) break;  // reported where the statement is
         if (!protection(ev, ins.id, w)) {
           report(ev, ins, insert, ins, insert, out);
           reported.insert(ins.id);
@@ -107,7 +109,7 @@ void checkThenInsert(const FunctionEvents &ev, std::vector<Finding> &out) {
         if (check->hasAggregate("max"))
           for (const auto &[param, deps] : w.paramDeps)
             if (deps.count(c)) maxFeedsInsert = true;
-        if (maxFeedsInsert || protection(ev, c, w)) continue;
+        if (maxFeedsInsert || sameCall(chk, ins) || protection(ev, c, w)) continue;
         report(ev, chk, *check, ins, insert, out);
         reported.insert(ins.id);
         break;

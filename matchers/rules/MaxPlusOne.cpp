@@ -80,11 +80,13 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
             const Facts &insert, const std::string &column, std::vector<Finding> &out) {
   Finding f;
   f.rule = "max-plus-one";
-  f.loc = ins.sqlLoc;
+  f.loc = reportedAt(ins);
   std::string table = ins.name(insert.targetTable), col = ins.name(column);
   f.message = "INSERT into '" + table + "' writes " + col + " computed from MAX(" + col +
               ") read earlier without a lock; concurrent sessions get the same value";
-  f.notes.push_back({chk.sqlLoc, "MAX(" + col + ") of '" + table + "' read here"});
+  if (chk.id != ins.id) addPathNotes(f, chk, "MAX(" + col + ") of '" + table + "' read");
+  else f.notes.push_back({chk.sqlLoc, "MAX(" + col + ") of '" + table + "' read here"});
+  if (!ins.via.empty()) addPathNotes(f, ins, "INSERT into '" + table + "'");
   f.rewrite = suggestion(chk, check, ins, insert, column);
   if (!f.rewrite.empty()) f.notes.push_back({ins.sqlLoc, "suggested rewrite: " + f.rewrite});
   out.push_back(std::move(f));
@@ -101,6 +103,7 @@ void maxPlusOne(const FunctionEvents &ev, std::vector<Finding> &out) {
       if (insert.kind != StmtKind::Insert || reported.count(ins.id)) continue;
       // INSERT ... SELECT MAX(col) + 1 FROM <same table>: the race is inside one statement.
       if (insert.insertFromSelect && insert.reads(insert.targetTable)) {
+        if (!ins.via.empty()) continue;  // reported where the statement is
         const Aggregate *mx = insert.findAggregate("max");
         // The statement is its own check: protection must come before it.
         if (mx && !mx->column.empty() && mx->column != "*" && !protection(ev, ins.id, w)) {
@@ -121,7 +124,7 @@ void maxPlusOne(const FunctionEvents &ev, std::vector<Finding> &out) {
           bool lands = insert.insertColumns.empty();
           for (size_t i = 0; i < insert.insertColumns.size(); ++i)
             if ((param == 0 || insert.insertParams[i] == param) && insert.insertColumns[i] == column) lands = true;
-          if (!lands || reported.count(ins.id) || protection(ev, c, w)) continue;
+          if (!lands || reported.count(ins.id) || sameCall(chk, ins) || protection(ev, c, w)) continue;
           report(ev, chk, *check, ins, insert, column, out);
           reported.insert(ins.id);
         }

@@ -26,6 +26,13 @@ void unparsedSql(const FunctionEvents &ev, std::vector<Finding> &out);
 // description (for messages) or null.
 const char *protection(const FunctionEvents &ev, int check, const Execution &write);
 std::string joinColumns(const std::vector<std::string> &cols);
+
+// Findings that cross functions: the warning goes to the call in the analyzed
+// function through which the INSERT runs, with notes along the way.
+Loc reportedAt(const Statement &write);
+void addPathNotes(Finding &f, const Statement &s, const std::string &what);
+// Both statements come from one call: the callee reported this pair itself.
+bool sameCall(const Statement &a, const Statement &b);
 }  // namespace rules
 
 }  // namespace sqlrace
