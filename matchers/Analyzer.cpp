@@ -1012,6 +1012,59 @@ private:
     return out;
   }
 
+  // The text one definition of a variable gives it (e is the variable's use).
+  std::optional<Resolved> resolveDef(const Expr *e, const Def &d, int depth) {
+    if (d.kind == Def::Init || d.kind == Def::Assign) return resolveSql(d.rhs, d.pos, depth + 1);
+    if (d.kind == Def::SelfUpdate && d.rhs) {  // sql += "..."; sql.append(...)
+      auto before = resolveSql(e, d.pos, depth + 1);
+      if (!before) return std::nullopt;
+      Resolved r = *before;
+      if (auto piece = resolveSql(d.rhs, d.pos, depth + 1)) append(r, *piece);
+      else appendHole(r, d.rhs, d.pos);
+      return r;
+    }
+    if (d.kind == Def::OutCall) {  // snprintf(buf, n, fmt, ...), asprintf(&p, fmt, ...)
+      auto call = CallsOf.of(cast<Expr>(d.stmt));
+      if (!call) return std::nullopt;
+      if (const FormatEntry *fe = lookupFormat(call->name); fe && fe->buffer == d.argIndex)
+        return expandFormat(*call, *fe, d.pos, depth);
+      llvm::StringRef n = call->callee->getName();
+      if ((n == "strcpy" || n == "strncpy") && d.argIndex == 0) return resolveSql(call->arg(1), d.pos, depth + 1);
+    }
+    return std::nullopt;
+  }
+
+  // A variable that holds one of several texts depending on the path (or a ?:
+  // choosing between texts): each text, with what decides it.
+  struct Alternative {
+    Resolved text;
+    const CFGBlock *choice = nullptr;  // the definition's block: its control dependences choose it
+    const Expr *cond = nullptr;        // or a condition that chooses it
+    const Expr *where = nullptr;       // where the text is written, when not at the call
+  };
+  std::vector<Alternative> alternatives(const Expr *arg, Pos at) {
+    std::vector<Alternative> out;
+    const Expr *e = strip(arg);
+    if (auto *co = dyn_cast_or_null<ConditionalOperator>(e)) {
+      auto a = resolveSql(co->getTrueExpr(), at, 1), b = resolveSql(co->getFalseExpr(), at, 1);
+      if (a && b) {
+        out.push_back({*a, nullptr, co->getCond(), co->getTrueExpr()});
+        out.push_back({*b, nullptr, co->getCond(), co->getFalseExpr()});
+      }
+      return out;
+    }
+    const ValueDecl *v = locOf(e);
+    if (!v || !isLocal(v) || !isa<VarDecl>(v)) return out;
+    const std::vector<Def> &defs = reachingDefs(v, at);
+    if (defs.size() < 2 || defs.size() > 8) return out;
+    for (const Def &d : defs) {
+      auto r = resolveDef(e, d, 0);
+      if (!r) return {};
+      out.push_back({*r, d.pos.block, nullptr});
+    }
+    return out;
+  }
+
   std::optional<Resolved> resolveSql(const Expr *e, Pos at, int depth) {
     e = strip(e);
     if (!e || depth > MaxDepth) return std::nullopt;
@@ -1029,25 +1082,7 @@ private:
       }
       const std::vector<Def> &defs = reachingDefs(v, at);
       if (defs.size() != 1) return std::nullopt;
-      const Def &d = defs[0];
-      if (d.kind == Def::Init || d.kind == Def::Assign) return resolveSql(d.rhs, d.pos, depth + 1);
-      if (d.kind == Def::SelfUpdate && d.rhs) {  // sql += "..."; sql.append(...)
-        auto before = resolveSql(e, d.pos, depth + 1);
-        if (!before) return std::nullopt;
-        Resolved r = *before;
-        if (auto piece = resolveSql(d.rhs, d.pos, depth + 1)) append(r, *piece);
-        else appendHole(r, d.rhs, d.pos);
-        return r;
-      }
-      if (d.kind == Def::OutCall) {  // snprintf(buf, n, fmt, ...), asprintf(&p, fmt, ...)
-        auto call = CallsOf.of(cast<Expr>(d.stmt));
-        if (!call) return std::nullopt;
-        if (const FormatEntry *fe = lookupFormat(call->name); fe && fe->buffer == d.argIndex)
-          return expandFormat(*call, *fe, d.pos, depth);
-        llvm::StringRef n = call->callee->getName();
-        if ((n == "strcpy" || n == "strncpy") && d.argIndex == 0) return resolveSql(call->arg(1), d.pos, depth + 1);
-      }
-      return std::nullopt;
+      return resolveDef(e, defs[0], depth);
     }
     if (auto *op = dyn_cast<CXXOperatorCallExpr>(e); op && op->getOperator() == OO_Plus && op->getNumArgs() == 2) {
       Resolved r;
@@ -1197,6 +1232,20 @@ private:
       ParamSql[Ev.statements.back().id] = sqlParamOf(sqlArg);
       return Ev.statements.back().id;
     }
+    if (!text && api->format < 0) {
+      std::vector<Alternative> alts = alternatives(sqlArg, p);
+      if (alts.size() >= 2) {
+        int first = -1;
+        for (const Alternative &alt : alts) {
+          int id = makeStatement(call, alt.where ? alt.where : sqlArg, alt.text);
+          AltChoice[id] = alt;
+          if (first < 0) first = id;
+          else AltStmts[call.expr].push_back(id);
+        }
+        StmtOfCall[call.expr] = first;
+        return first;
+      }
+    }
     if (!text) {
       // Not guessed: the call is left out, and --verbose says so.
       Finding f;
@@ -1208,6 +1257,14 @@ private:
       Unresolved.push_back(std::move(f));
       return -1;
     }
+    int id = makeStatement(call, sqlArg, *text);
+    StmtOfCall[call.expr] = id;
+    return id;
+  }
+
+  int makeStatement(const Call &call, const Expr *sqlArg, const Resolved &resolved) {
+    const ApiEntry *api = call.api;
+    const Resolved *text = &resolved;
     Statement s;
     s.id = (int)Ev.statements.size();
     s.text = text->text;
@@ -1229,8 +1286,14 @@ private:
       }
       s.spelling.emplace(n, sp);
     }
+    for (size_t k = 0; k < text->holes.size(); ++k) {  // the variable behind each hole
+      auto it = s.parsed->holeParams.find(std::to_string(k + 1));
+      const Expr *host = strip(text->holes[k].host);
+      if (auto *mc = dyn_cast_or_null<CXXMemberCallExpr>(host)) host = strip(mc->getImplicitObjectArgument());
+      if (it != s.parsed->holeParams.end() && it->second > 0)
+        if (const ValueDecl *v = locOf(host)) s.holeVar[it->second] = v->getCanonicalDecl();
+    }
     Ev.statements.push_back(std::move(s));
-    StmtOfCall[call.expr] = Ev.statements.back().id;
     Holes.push_back(text->holes);
     return Ev.statements.back().id;
   }
@@ -1349,7 +1412,15 @@ private:
         auto it = StmtOfCall.find(c.call.expr);
         if (it == StmtOfCall.end()) continue;
         const Expr *connExpr = c.call.arg(api->conn);
-        int x = addExecution(c.call, it->second, c.pos, connOf(connExpr), serializableObject(connExpr));
+        std::vector<int> stmts{it->second};
+        auto alt = AltStmts.find(c.call.expr);
+        if (alt != AltStmts.end()) stmts.insert(stmts.end(), alt->second.begin(), alt->second.end());
+        for (int stmt : stmts) {
+        int x = addExecution(c.call, stmt, c.pos, connOf(connExpr), serializableObject(connExpr));
+        if (auto ch = AltChoice.find(stmt); ch != AltChoice.end()) {  // what chose this text decides it runs
+          if (ch->second.choice) addBlockControlDeps(ch->second.choice, 0, Ev.executions[x].controlDeps);
+          if (ch->second.cond) addValueDeps(ch->second.cond, c.pos, 0, Ev.executions[x].controlDeps);
+        }
         if (api->params >= 0) {
           if (!api->variadicParams)
             if (auto *d = dyn_cast_or_null<DeclRefExpr>(strip(c.call.arg(api->params))))
@@ -1360,6 +1431,7 @@ private:
               addParam(Ev.executions[x], (int)(i - api->params) + 1, valueDeps(c.call.arg((int)i), c.pos, 0));
           else
             addParamArrayDeps(c.call.arg(api->params), c.pos, Ev.executions[x]);
+        }
         }
       } else if (api->role == Role::Step) {
         Deps stmts;
@@ -1566,6 +1638,8 @@ private:
   std::map<int, std::pair<const Expr *, int>> Group;  // imported execution -> (call, index in the callee)
   std::map<const Expr *, const std::vector<std::vector<char>> *> GroupDom;
   std::map<int, int> ParamSql;  // statement id -> parameter whose text it is
+  std::map<const Expr *, std::vector<int>> AltStmts;  // call -> its other possible statements
+  std::map<int, Alternative> AltChoice;               // statement id -> what chooses its text
   std::map<int, int> ParamsArrayParam;  // execution id -> parameter that is its values array
   Summary Sum;
   FunctionEvents Ev;

@@ -37,6 +37,10 @@ std::map<int, int> sameParameters(const Statement &update, const Statement &inse
     for (const auto &[m, si] : insert.spelling)
       if ((named(su) && su == si) || (numbered(su) && numbered(si) && n == m)) out.emplace(n, m);
   }
+  // values formatted into both texts from the same variable (printf holes, concatenation)
+  for (const auto &[n, vu] : update.holeVar)
+    for (const auto &[m, vi] : insert.holeVar)
+      if (vu == vi) out.emplace(n, m);
   return out;
 }
 

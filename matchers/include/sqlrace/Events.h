@@ -35,6 +35,8 @@ struct Statement {
   // $n -> how the code spells it: ?, :name, or for a value computed into the
   // text its format conversion ('%s', %ld, %1) or `" + expr + "`
   std::map<int, std::string> spelling;
+  // $n -> the variable whose value the code computes into the text there (holes only)
+  std::map<int, const void *> holeVar;
   // Calls through which this statement is reached from the analyzed function,
   // innermost first (empty: the function runs it itself). When the statement
   // ran in a helper, via.back() is the call in the analyzed function.
