@@ -333,6 +333,7 @@ public:
     collectStatements();
     collectExecutions();
     computeControlDeps();
+    collectProcessLocks();
     Ev.dominates = [this](int a, int b) { return execDominates(a, b); };
     extractSummary();
     // parameter markers are for callers; the rules see statements only
@@ -403,6 +404,7 @@ private:
         if (auto cs = el.getAs<CFGStmt>()) {
           auto *e = dyn_cast<Expr>(cs->getStmt());
           if (e && (isa<CallExpr>(e) || isa<CXXConstructExpr>(e))) {
+            if (auto c = CallsOf.of(e); c && isProcessLock(*c)) ProcessLockPos.push_back({c->name, Pos{b, i}, e});
             if (auto c = CallsOf.of(e); c && c->api) Api.push_back({*c, Pos{b, i}});
             else if (const Summary *sum = c ? summaryOf(e) : nullptr) UserCalls.push_back({*c, Pos{b, i}, sum, {}});
           }
@@ -582,6 +584,44 @@ private:
       return dom[ga->second.second][gb->second.second];
     }
     return dominates(pa, pb);
+  }
+
+  // std::mutex::lock, std::lock_guard<...>(m), pthread_mutex_lock(&m), QMutexLocker(&m), ...
+  static bool isProcessLock(const Call &c) {
+    const std::string &n = c.name;
+    if (n == "pthread_mutex_lock" || n == "pthread_rwlock_wrlock" || n == "mtx_lock" || n == "std::lock" ||
+        n == "EnterCriticalSection" || n == "g_mutex_lock")
+      return true;
+    auto ends = [&](const char *suffix) {
+      size_t l = std::strlen(suffix);
+      return n.size() >= l && n.compare(n.size() - l, l, suffix) == 0;
+    };
+    if (ends("::lock_guard::lock_guard") || ends("::unique_lock::unique_lock") || ends("::scoped_lock::scoped_lock") ||
+        ends("QMutexLocker::QMutexLocker") || ends("QWriteLocker::QWriteLocker") || ends("MutexLock::MutexLock") ||
+        ends("WriterMutexLock::WriterMutexLock"))
+      return isa<CXXConstructExpr>(c.expr) && c.numArgs() >= 1;
+    if (auto *m = dyn_cast<CXXMethodDecl>(c.callee)) {
+      std::string cls = m->getParent()->getNameAsString(), meth = m->getNameAsString();
+      for (char &ch : cls) ch = (char)std::tolower((unsigned char)ch);
+      return (meth == "lock" || meth == "Lock" || meth == "WriterLock") && cls.find("mutex") != std::string::npos;
+    }
+    return false;
+  }
+
+  void collectProcessLocks() {
+    for (const ProcessLockAt &l : ProcessLockPos) {
+      std::string name = l.name;  // std::lock_guard::lock_guard -> std::lock_guard
+      size_t sep = name.rfind("::");
+      if (sep != std::string::npos && sep >= 2) {
+        size_t prev = name.rfind("::", sep - 1);
+        std::string cls = name.substr(prev == std::string::npos ? 0 : prev + 2, sep - (prev == std::string::npos ? 0 : prev + 2));
+        if (cls == name.substr(sep + 2)) name = name.substr(0, sep);
+      }
+      Ev.processLocks.push_back({loc(l.expr->getBeginLoc()), name});
+      int k = (int)Ev.processLocks.size() - 1;
+      for (Execution &x : Ev.executions)
+        if (dominates(l.pos, ExecPos[x.id])) x.processLocks.push_back(k);
+    }
   }
 
   bool dominates(const Pos &a, const Pos &b) const {
@@ -1635,6 +1675,12 @@ private:
     std::vector<int> imported;  // summary statement index -> statement id here (-1: not imported)
   };
   std::vector<UserCall> UserCalls;
+  struct ProcessLockAt {
+    std::string name;
+    Pos pos;
+    const Expr *expr;
+  };
+  std::vector<ProcessLockAt> ProcessLockPos;
   std::map<int, std::pair<const Expr *, int>> Group;  // imported execution -> (call, index in the callee)
   std::map<const Expr *, const std::vector<std::vector<char>> *> GroupDom;
   std::map<int, int> ParamSql;  // statement id -> parameter whose text it is

@@ -1,6 +1,8 @@
 // What counts as protection between a check and the write that depends on it.
 #include "sqlrace/Rules.h"
 
+#include <algorithm>
+
 namespace sqlrace {
 
 const sql::Facts *Statement::first(sql::StmtKind k) const {
@@ -13,6 +15,8 @@ const std::vector<RuleInfo> &allRules() {
   static const std::vector<RuleInfo> rules = {
       {"max-plus-one", "MAX(col) read, then written back as a new row's col: concurrent sessions get the same number"},
       {"check-then-insert", "a check of a table decides an INSERT into it: concurrent sessions both pass the check"},
+      {"ineffective-lock", "a check-then-act protected only by something that does not protect it: an in-process "
+                           "lock, or FOR UPDATE on a row that may not exist"},
       {"unparsed-sql", "SQL that sqlrace could not parse, so it was not analyzed"},
   };
   return rules;
@@ -57,7 +61,7 @@ enum class Scope { Transaction, Session };
 
 // Does this statement serialize concurrent runs of the code after it?
 // `table` is the table the write goes to.
-const char *serializes(const Facts &f, const std::string &table, Scope &scope) {
+const char *serializes(const Facts &f, const std::string &table, Dialect dialect, Scope &scope) {
   scope = Scope::Transaction;
   switch (f.kind) {
   case StmtKind::Lock:
@@ -84,9 +88,12 @@ const char *serializes(const Facts &f, const std::string &table, Scope &scope) {
     }
     // FOR UPDATE of an existing parent row: every session locking the same
     // parent waits. On the checked table itself it locks nothing when the row
-    // is absent, so it does not count.
+    // is absent, so it does not count -- except in MySQL/InnoDB, whose default
+    // REPEATABLE READ takes next-key (gap) locks on the range searched.
     if ((f.rowLock == RowLock::Update || f.rowLock == RowLock::NoKeyUpdate) && !f.reads(table))
       return "SELECT ... FOR UPDATE of the parent row";
+    if (dialect == Dialect::MySQL && f.rowLock >= RowLock::Share && f.reads(table) && !f.keyColumns.empty())
+      return "SELECT ... FOR UPDATE (InnoDB gap lock)";
     // SQL Server WITH (UPDLOCK, HOLDLOCK): a key-range lock covers the missing row too
     if (f.rangeLock && f.rowLock >= RowLock::Update && f.reads(table)) return "key-range lock (UPDLOCK, HOLDLOCK)";
     return nullptr;
@@ -113,6 +120,14 @@ const char *protection(const FunctionEvents &ev, int check, const Execution &wri
     for (const Execution &c : ev.executions)
       if (c.statement == check && c.serializable && FunctionEvents::sameConnection(c.conn, write.conn))
         return "SERIALIZABLE isolation";
+  // MySQL: the check's own FOR UPDATE takes gap locks that stop the other INSERT
+  if (check >= 0 && check != write.statement && ev.statements[check].dialect == Dialect::MySQL)
+    for (const Facts &f : ev.statements[check].parsed->statements) {
+      Scope scope;
+      if (f.kind == StmtKind::Select && f.rowLock >= RowLock::Update && f.reads(table) &&
+          serializes(f, table, Dialect::MySQL, scope))
+        return "SELECT ... FOR UPDATE (InnoDB gap lock)";
+    }
   for (const Execution &l : ev.executions) {
     if (l.statement == check || !FunctionEvents::sameConnection(l.conn, write.conn)) continue;
     bool beforeCheck = false;
@@ -122,7 +137,7 @@ const char *protection(const FunctionEvents &ev, int check, const Execution &wri
     const Statement &ls = ev.statements[l.statement];
     for (const Facts &f : ls.parsed->statements) {
       Scope scope;
-      const char *what = serializes(f, table, scope);
+      const char *what = serializes(f, table, ls.dialect, scope);
       if (!what) continue;
       if (scope == Scope::Session) return what;
       // A COMMIT/ROLLBACK after the lock and before the write releases it.
@@ -136,6 +151,69 @@ const char *protection(const FunctionEvents &ev, int check, const Execution &wri
     }
   }
   return nullptr;
+}
+
+std::optional<Ineffective> ineffectiveProtection(const FunctionEvents &ev, int check, const Execution &write) {
+  const Statement &chk = ev.statements[check];
+  const Statement &w = ev.statements[write.statement];
+  std::string table;
+  for (const Facts &f : w.parsed->statements)
+    if (!f.targetTable.empty()) table = f.targetTable;
+  // a mutex held on every path to the check and to the write
+  for (int k : write.processLocks)
+    for (const Execution &c : ev.executions)
+      if (c.statement == check &&
+          std::find(c.processLocks.begin(), c.processLocks.end(), k) != c.processLocks.end()) {
+        const ProcessLock &l = ev.processLocks[k];
+        return Ineffective{l.name, "it serializes the threads of one process only; another process or host runs "
+                                   "the same check at the same time",
+                           l.loc};
+      }
+  // FOR UPDATE on the checked rows (PostgreSQL, SQLite, generic): nothing to lock when the row is absent
+  if (chk.dialect != Dialect::MySQL)
+    for (const Facts &f : chk.parsed->statements)
+      if (f.kind == StmtKind::Select && f.rowLock >= RowLock::NoKeyUpdate && f.reads(table)) {
+        bool aggregate = f.hasAggregate("max") || f.hasAggregate("count") || f.hasAggregate("min") ||
+                         f.hasAggregate("sum");
+        return Ineffective{"SELECT ... FOR UPDATE",
+                           aggregate ? "FOR UPDATE cannot lock the result of an aggregate: PostgreSQL rejects it, and "
+                                       "rows inserted later are not locked anyway"
+                                     : "it locks only rows that exist; when the row is absent it locks nothing, and "
+                                       "both sessions go on to insert",
+                           chk.sqlLoc};
+      }
+  return std::nullopt;
+}
+
+const Execution *defaultIsolationTransaction(const FunctionEvents &ev, int check, const Execution &write) {
+  for (const Execution &b : ev.executions) {
+    if (!FunctionEvents::sameConnection(b.conn, write.conn)) continue;
+    bool beforeCheck = false;
+    for (const Execution &c : ev.executions)
+      if (c.statement == check && c.id != b.id && ev.dominates(b.id, c.id)) beforeCheck = true;
+    if (!beforeCheck) continue;
+    for (const Facts &f : ev.statements[b.statement].parsed->statements)
+      if (f.kind == StmtKind::Transaction && f.txn == TxnKind::Begin && f.isolation != Isolation::Serializable &&
+          f.sqliteBegin != SqliteBegin::Immediate && f.sqliteBegin != SqliteBegin::Exclusive)
+        return &b;
+  }
+  return nullptr;
+}
+
+void describe(Finding &f, const FunctionEvents &ev, int check, const Execution &write, const std::string &rule,
+              const std::string &message) {
+  f.rule = rule;
+  f.message = message;
+  if (auto in = ineffectiveProtection(ev, check, write)) {
+    f.rule = "ineffective-lock";
+    f.message = message.substr(0, message.find(" without a lock")) + ", protected only by " + in->what +
+                ", which does not protect it: " + in->why;
+    f.notes.push_back({in->loc, in->what + " here"});
+  } else if (const Execution *b = defaultIsolationTransaction(ev, check, write)) {
+    f.notes.push_back({ev.statements[b->statement].sqlLoc,
+                       "this transaction runs at the default isolation level, which does not stop it: each "
+                       "session's check sees the table as it was before the other's INSERT"});
+  }
 }
 
 }  // namespace rules

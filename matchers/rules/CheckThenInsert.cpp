@@ -67,14 +67,14 @@ std::string suggestion(const FunctionEvents &ev, int check, const Facts &checkFa
 }
 
 void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, const Statement &ins,
-            const Facts &insert, std::vector<Finding> &out) {
+            const Facts &insert, const Execution &write, std::vector<Finding> &out) {
   Finding f;
-  f.rule = "check-then-insert";
   f.loc = reportedAt(ins);
   std::string key = check.keyColumns.empty() ? "" : " by (" + chk.name(joinColumns(check.keyColumns)) + ")";
   std::string table = ins.name(insert.targetTable);
-  f.message = "INSERT into '" + table + "' depends on an earlier check of '" + table + "'" + key +
-              " without a lock; concurrent sessions can both pass the check and insert twice";
+  describe(f, ev, chk.id, write, "check-then-insert",
+           "INSERT into '" + table + "' depends on an earlier check of '" + table + "'" + key +
+               " without a lock; concurrent sessions can both pass the check and insert twice");
   addPathNotes(f, chk, "check of '" + table + "'" + key);
   if (!ins.via.empty()) addPathNotes(f, ins, "INSERT into '" + table + "'");
   f.rewrite = suggestion(ev, chk.id, check, ins, insert);
@@ -95,7 +95,7 @@ void checkThenInsert(const FunctionEvents &ev, std::vector<Finding> &out) {
       if (insert.insertFromSelect && insert.notExists && insert.reads(insert.targetTable)) {
         if (!ins.via.empty()) break;  // reported where the statement is
         if (!protection(ev, ins.id, w)) {
-          report(ev, ins, insert, ins, insert, out);
+          report(ev, ins, insert, ins, insert, w, out);
           reported.insert(ins.id);
         }
         break;
@@ -114,7 +114,7 @@ void checkThenInsert(const FunctionEvents &ev, std::vector<Finding> &out) {
           for (const auto &[param, deps] : w.paramDeps)
             if (deps.count(c)) maxFeedsInsert = true;
         if (maxFeedsInsert || sameCall(chk, ins) || protection(ev, c, w)) continue;
-        report(ev, chk, *check, ins, insert, out);
+        report(ev, chk, *check, ins, insert, w, out);
         reported.insert(ins.id);
         break;
       }

@@ -77,20 +77,19 @@ std::string suggestion(const Statement &chk, const Facts &check, const Statement
 }
 
 void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, const Statement &ins,
-            const Facts &insert, const std::string &column, std::vector<Finding> &out) {
+            const Facts &insert, const std::string &column, const Execution &write, std::vector<Finding> &out) {
   Finding f;
-  f.rule = "max-plus-one";
   f.loc = reportedAt(ins);
   std::string table = ins.name(insert.targetTable), col = ins.name(column);
-  f.message = "INSERT into '" + table + "' writes " + col + " computed from MAX(" + col +
-              ") read earlier without a lock; concurrent sessions get the same value";
+  describe(f, ev, chk.id, write, "max-plus-one",
+           "INSERT into '" + table + "' writes " + col + " computed from MAX(" + col +
+               ") read earlier without a lock; concurrent sessions get the same value");
   if (chk.id != ins.id) addPathNotes(f, chk, "MAX(" + col + ") of '" + table + "' read");
   else f.notes.push_back({chk.sqlLoc, "MAX(" + col + ") of '" + table + "' read here"});
   if (!ins.via.empty()) addPathNotes(f, ins, "INSERT into '" + table + "'");
   f.rewrite = suggestion(chk, check, ins, insert, column);
   if (!f.rewrite.empty()) f.notes.push_back({ins.sqlLoc, "suggested rewrite: " + f.rewrite});
   out.push_back(std::move(f));
-  (void)ev;
 }
 
 }  // namespace
@@ -107,7 +106,7 @@ void maxPlusOne(const FunctionEvents &ev, std::vector<Finding> &out) {
         const Aggregate *mx = insert.findAggregate("max");
         // The statement is its own check: protection must come before it.
         if (mx && !mx->column.empty() && mx->column != "*" && !protection(ev, ins.id, w)) {
-          report(ev, ins, insert, ins, insert, mx->column, out);
+          report(ev, ins, insert, ins, insert, mx->column, w, out);
           reported.insert(ins.id);
         }
         continue;
@@ -125,7 +124,7 @@ void maxPlusOne(const FunctionEvents &ev, std::vector<Finding> &out) {
           for (size_t i = 0; i < insert.insertColumns.size(); ++i)
             if ((param == 0 || insert.insertParams[i] == param) && insert.insertColumns[i] == column) lands = true;
           if (!lands || reported.count(ins.id) || sameCall(chk, ins) || protection(ev, c, w)) continue;
-          report(ev, chk, *check, ins, insert, column, out);
+          report(ev, chk, *check, ins, insert, column, w, out);
           reported.insert(ins.id);
         }
       }

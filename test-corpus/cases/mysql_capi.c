@@ -163,7 +163,7 @@ void seed_admin_role(MYSQL *conn)
 int coupon_claim_in_txn(MYSQL *conn, int coupon_id, int user_id)
 {
     char sql[200];
-    if (mysql_query(conn, "START TRANSACTION"))
+    if (mysql_query(conn, "START TRANSACTION")) // expected-note{{runs at the default isolation level}}
         return -1;
 
     snprintf(sql, sizeof sql,

@@ -11,7 +11,7 @@
 int label_add_in_txn(PGconn *conn, const char *name)
 {
     const char *p[1] = { name };
-    PQclear(PQexec(conn, "BEGIN"));
+    PQclear(PQexec(conn, "BEGIN")); // expected-note{{runs at the default isolation level}}
     PGresult *r = PQexecParams(conn, "SELECT id FROM labels WHERE name = $1", 1, NULL, p, NULL, NULL, 0); // expected-note{{check of 'labels'}}
     int missing = PQntuples(r) == 0;
     PQclear(r);
@@ -25,7 +25,7 @@ int label_add_in_txn(PGconn *conn, const char *name)
 int label_add_repeatable_read(PGconn *conn, const char *name)
 {
     const char *p[1] = { name };
-    PQclear(PQexec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ"));
+    PQclear(PQexec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ")); // expected-note{{runs at the default isolation level}}
     PGresult *r = PQexecParams(conn, "SELECT id FROM labels WHERE name = $1", 1, NULL, p, NULL, NULL, 0); // expected-note{{check of 'labels'}}
     if (PQntuples(r) == 0)
         PQclear(PQexecParams(conn, "INSERT INTO labels (name) VALUES ($1)", 1, NULL, p, NULL, NULL, 0)); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO labels (name) VALUES ($1) ON CONFLICT (name) DO NOTHING}}
@@ -38,7 +38,7 @@ int label_add_repeatable_read(PGconn *conn, const char *name)
 int label_add_share_mode(PGconn *conn, const char *name)
 {
     const char *p[1] = { name };
-    PQclear(PQexec(conn, "BEGIN"));
+    PQclear(PQexec(conn, "BEGIN")); // expected-note{{runs at the default isolation level}}
     PQclear(PQexec(conn, "LOCK TABLE labels IN SHARE MODE"));
     PGresult *r = PQexecParams(conn, "SELECT count(*) FROM labels WHERE name = $1", 1, NULL, p, NULL, NULL, 0); // expected-note{{check of 'labels'}}
     int n = atoi(PQgetvalue(r, 0, 0));
@@ -53,7 +53,7 @@ int label_add_share_mode(PGconn *conn, const char *name)
 int label_add_row_exclusive(PGconn *conn, const char *name)
 {
     const char *p[1] = { name };
-    PGresult *r = PQexec(conn, "BEGIN; LOCK TABLE labels IN ROW EXCLUSIVE MODE");
+    PGresult *r = PQexec(conn, "BEGIN; LOCK TABLE labels IN ROW EXCLUSIVE MODE"); // expected-note{{runs at the default isolation level}}
     PQclear(r);
     r = PQexecParams(conn, "SELECT id FROM labels WHERE name = $1", 1, NULL, p, NULL, NULL, 0); // expected-note{{check of 'labels'}}
     if (PQntuples(r) > 0) {
@@ -110,7 +110,7 @@ int add_item_for_share(PGconn *conn, const char *order_id, const char *sku)
 {
     char num[16];
     const char *p[3] = { order_id, num, sku };
-    PQclear(PQexec(conn, "BEGIN"));
+    PQclear(PQexec(conn, "BEGIN")); // expected-note{{runs at the default isolation level}}
     PGresult *o = PQexecParams(conn, "SELECT id FROM orders WHERE id = $1 FOR SHARE", 1, NULL, p, NULL, NULL, 0);
     if (PQntuples(o) == 0) {
         PQclear(o);
@@ -137,7 +137,7 @@ int add_item_for_share(PGconn *conn, const char *order_id, const char *sku)
 int label_add_sometimes_locked(PGconn *conn, const char *name, int strict)
 {
     const char *p[1] = { name };
-    PQclear(PQexec(conn, "BEGIN"));
+    PQclear(PQexec(conn, "BEGIN")); // expected-note{{runs at the default isolation level}}
     if (strict)
         PQclear(PQexec(conn, "LOCK TABLE labels IN EXCLUSIVE MODE"));
     PGresult *r = PQexecParams(conn, "SELECT id FROM labels WHERE name = $1", 1, NULL, p, NULL, NULL, 0); // expected-note{{check of 'labels'}}

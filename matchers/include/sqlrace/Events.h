@@ -66,6 +66,14 @@ struct Execution {
   std::set<int> loopControlDeps;
   // runs in a transaction object that is SERIALIZABLE by type (pqxx::transaction<pqxx::serializable>)
   bool serializable = false;
+  // in-process locks (mutexes) held on every path to here: indices into FunctionEvents::processLocks
+  std::vector<int> processLocks;
+};
+
+// A lock of the program's own process: std::mutex, std::lock_guard, pthread_mutex_lock, QMutexLocker.
+struct ProcessLock {
+  Loc loc;
+  std::string name;
 };
 
 enum class Severity { Warning, Remark };
@@ -87,6 +95,7 @@ struct Finding {
 struct FunctionEvents {
   std::vector<Statement> statements;  // index == id
   std::vector<Execution> executions;  // index == id
+  std::vector<ProcessLock> processLocks;
   // true when execution a runs on every path before execution b (a dominates b)
   std::function<bool(int a, int b)> dominates;
 

@@ -3,6 +3,7 @@
 
 #include "sqlrace/Events.h"
 
+#include <optional>
 #include <vector>
 
 namespace sqlrace {
@@ -19,6 +20,20 @@ namespace rules {
 void maxPlusOne(const FunctionEvents &ev, std::vector<Finding> &out);
 void checkThenInsert(const FunctionEvents &ev, std::vector<Finding> &out);
 void unparsedSql(const FunctionEvents &ev, std::vector<Finding> &out);
+
+// What looks like protection of an unprotected check-then-act but is not: an
+// in-process lock, or FOR UPDATE on a row that may not exist (ineffective-lock).
+struct Ineffective {
+  std::string what;  // "std::lock_guard", "SELECT ... FOR UPDATE"
+  std::string why;
+  Loc loc;
+};
+std::optional<Ineffective> ineffectiveProtection(const FunctionEvents &ev, int check, const Execution &write);
+// A plain BEGIN (default isolation) on the connection before the check, for a note.
+const Execution *defaultIsolationTransaction(const FunctionEvents &ev, int check, const Execution &write);
+// Sets rule id, message and notes shared by the check-then-act rules.
+void describe(Finding &f, const FunctionEvents &ev, int check, const Execution &write, const std::string &rule,
+              const std::string &message);
 
 // Shared by the rules (matchers/Protection.cpp).
 // Is there a lock or serialization on the same connection that runs before an
