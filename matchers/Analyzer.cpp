@@ -1634,6 +1634,12 @@ private:
   }
 
   void computeControlDeps() {
+    for (const CFGBlock *b : *Cfg)
+      if (b->getTerminatorCondition()) {
+        Deps d = conditionDeps(b, 0);
+        for (int s : d)
+          if (!isParamMarker(s)) Ev.decidedBy.insert(s);
+      }
     for (Execution &x : Ev.executions) {
       for (const CFGBlock *d : controllingBlocks(ExecPos[x.id].block)) {
         Deps deps = conditionDeps(d, 0);

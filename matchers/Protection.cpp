@@ -15,6 +15,8 @@ const std::vector<RuleInfo> &allRules() {
   static const std::vector<RuleInfo> rules = {
       {"max-plus-one", "MAX(col) read, then written back as a new row's col: concurrent sessions get the same number"},
       {"check-then-insert", "a check of a table decides an INSERT into it: concurrent sessions both pass the check"},
+      {"read-modify-write", "a value read from a row, changed in the program and written back with UPDATE: a "
+                            "concurrent update between the read and the write is lost"},
       {"ineffective-lock", "a check-then-act protected only by something that does not protect it: an in-process "
                            "lock, or FOR UPDATE on a row that may not exist"},
       {"unparsed-sql", "SQL that sqlrace could not parse, so it was not analyzed"},
@@ -26,6 +28,7 @@ std::vector<Finding> runRules(const FunctionEvents &ev) {
   std::vector<Finding> out;
   rules::maxPlusOne(ev, out);
   rules::checkThenInsert(ev, out);
+  rules::readModifyWrite(ev, out);
   rules::unparsedSql(ev, out);
   return out;
 }

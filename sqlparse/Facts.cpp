@@ -196,11 +196,27 @@ Isolation isolationFromOptions(PgQuery__Node **opts, size_t n) {
 Facts factsFor(const PgQuery__Node *stmt) {
   Facts f;
   switch (stmt->node_case) {
-  case PG_QUERY__NODE__NODE_SELECT_STMT:
+  case PG_QUERY__NODE__NODE_SELECT_STMT: {
     f.kind = StmtKind::Select;
     scanCommon(stmt, f, nullptr);
-    selectKeys(stmt->select_stmt, f);
+    const PgQuery__SelectStmt *sel = stmt->select_stmt;
+    selectKeys(sel, f);
+    for (size_t i = 0; i < sel->n_target_list; ++i) {
+      if (sel->target_list[i]->node_case != PG_QUERY__NODE__NODE_RES_TARGET) continue;
+      const PgQuery__Node *v = sel->target_list[i]->res_target->val;
+      if (v && v->node_case == PG_QUERY__NODE__NODE_COLUMN_REF) f.selectColumns.push_back(lastField(v->column_ref));
+    }
+    // ORDER BY col DESC LIMIT 1: the latest row, and for a number the same as MAX(col)
+    if (sel->n_sort_clause == 1 && sel->limit_count && sel->limit_count->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+        sel->limit_count->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL &&
+        sel->limit_count->a_const->ival->ival == 1 && sel->sort_clause[0]->node_case == PG_QUERY__NODE__NODE_SORT_BY) {
+      const PgQuery__SortBy *sb = sel->sort_clause[0]->sort_by;
+      if (sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC && sb->node &&
+          sb->node->node_case == PG_QUERY__NODE__NODE_COLUMN_REF)
+        f.latestBy = lastField(sb->node->column_ref);
+    }
     break;
+  }
   case PG_QUERY__NODE__NODE_INSERT_STMT: {
     const PgQuery__InsertStmt *s = stmt->insert_stmt;
     f.kind = StmtKind::Insert;
@@ -250,8 +266,13 @@ Facts factsFor(const PgQuery__Node *stmt) {
         if (auto *c = as<PgQuery__ColumnRef>(m, pg_query__column_ref__descriptor))
           if (lastField(c) == col) self = true;
       });
+      std::vector<int> params;
+      walk(rt->val, [&](const ProtobufCMessage *m) {
+        if (auto *pr = as<PgQuery__ParamRef>(m, pg_query__param_ref__descriptor)) params.push_back(pr->number);
+      });
       f.setColumns.push_back(col);
       f.setSelfRelative.push_back(self);
+      f.setParams.push_back(params);
     }
     collectKeys(s->where_clause, f);
     f.returning = s->n_returning_list > 0;

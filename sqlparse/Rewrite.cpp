@@ -337,6 +337,29 @@ Rewrite insertWithoutColumn(std::string_view insertSql, std::string_view column)
   return r;
 }
 
+Rewrite selectForUpdate(std::string_view selectSql) {
+  ParseTree t = parse(normalize(selectSql).text);
+  if (!t || t.root->n_stmts == 0 || t.root->stmts[0]->stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
+    return fail(t ? "not a SELECT" : t.error);
+  PgQuery__SelectStmt *sel = t.root->stmts[0]->stmt->select_stmt;
+  if (sel->n_locking_clause == 0) {
+    PgQuery__LockingClause init = PG_QUERY__LOCKING_CLAUSE__INIT;
+    auto *lc = static_cast<PgQuery__LockingClause *>(std::malloc(sizeof init));
+    *lc = init;
+    lc->strength = PG_QUERY__LOCK_CLAUSE_STRENGTH__LCS_FORUPDATE;
+    lc->wait_policy = PG_QUERY__LOCK_WAIT_POLICY__LockWaitBlock;
+    PgQuery__Node ninit = PG_QUERY__NODE__INIT;
+    auto *n = static_cast<PgQuery__Node *>(std::malloc(sizeof ninit));
+    *n = ninit;
+    n->node_case = PG_QUERY__NODE__NODE_LOCKING_CLAUSE;
+    n->locking_clause = lc;
+    sel->locking_clause = makeArray(1);
+    sel->locking_clause[0] = n;
+    sel->n_locking_clause = 1;
+  }
+  return finish(t);
+}
+
 Rewrite uniqueIndex(std::string_view table, const std::vector<std::string> &cols) {
   if (cols.empty()) return fail("no columns");
   // Named, because SQLite requires a name (PostgreSQL would make one up).

@@ -50,7 +50,9 @@ std::string suggestion(const FunctionEvents &ev, int check, const Facts &checkFa
   for (const std::string &k : checkFacts.keyColumns)
     if (insert.insertColumns.empty() || contains(insert.insertColumns, k)) keys.push_back(k);
   const Statement &chk = ev.statements[check];
-  if (keys.empty()) {
+  if (keys.empty() || !checkFacts.latestBy.empty()) {
+    // No key to arbitrate on -- or the check reads the latest of many rows per key
+    // (a status history), where a unique key would forbid the history itself.
     Rewrite lock = advisoryXactLock(insert.targetTable, checkFacts.keyParams);
     return lock.ok ? chk.respell(lock.sql) + " -- in the same transaction, before the check" : std::string();
   }
@@ -76,6 +78,10 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
            "INSERT into '" + table + "' depends on an earlier check of '" + table + "'" + key +
                " without a lock; concurrent sessions can both pass the check and insert twice");
   addPathNotes(f, chk, "check of '" + table + "'" + key);
+  if (!check.latestBy.empty())
+    f.notes.push_back({chk.sqlLoc, "the check reads the latest row, and the INSERT adds the next one: only a "
+                                   "unique constraint on (" + chk.name(joinColumns(check.keyColumns)) +
+                                   ", a version column) or a lock on the object makes that conditional"});
   if (!ins.via.empty()) addPathNotes(f, ins, "INSERT into '" + table + "'");
   f.rewrite = suggestion(ev, chk.id, check, ins, insert);
   if (!f.rewrite.empty()) f.notes.push_back({ins.sqlLoc, "suggested rewrite: " + f.rewrite});

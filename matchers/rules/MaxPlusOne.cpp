@@ -1,6 +1,8 @@
 // max-plus-one: MAX(col) read, then the next value written as a new row's col.
 #include "sqlrace/Rules.h"
 
+#include <algorithm>
+
 namespace sqlrace::rules {
 using namespace sql;
 
@@ -116,10 +118,15 @@ void maxPlusOne(const FunctionEvents &ev, std::vector<Finding> &out) {
           const Statement &chk = ev.statements[c];
           const Facts *check = chk.first(StmtKind::Select);
           if (!check || !check->reads(insert.targetTable)) continue;
+          // MAX(col), or `SELECT col ... ORDER BY col DESC LIMIT 1`, which reads the same number
           const Aggregate *mx = check->findAggregate("max");
-          if (!mx || mx->column.empty() || mx->column == "*") continue;
+          std::string column = mx ? mx->column : std::string();
+          if (!mx && !check->latestBy.empty() &&
+              std::find(check->selectColumns.begin(), check->selectColumns.end(), check->latestBy) !=
+                  check->selectColumns.end())
+            column = check->latestBy;
+          if (column.empty() || column == "*") continue;
           // The value must land in the MAX column (when the INSERT names its columns).
-          std::string column = mx->column;
           bool lands = insert.insertColumns.empty();
           for (size_t i = 0; i < insert.insertColumns.size(); ++i)
             if ((param == 0 || insert.insertParams[i] == param) && insert.insertColumns[i] == column) lands = true;

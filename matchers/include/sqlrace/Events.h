@@ -96,6 +96,8 @@ struct FunctionEvents {
   std::vector<Statement> statements;  // index == id
   std::vector<Execution> executions;  // index == id
   std::vector<ProcessLock> processLocks;
+  // statements whose results some branch depends on (e.g. an UPDATE's affected-row count is checked)
+  std::set<int> decidedBy;
   // true when execution a runs on every path before execution b (a dominates b)
   std::function<bool(int a, int b)> dominates;
 

@@ -57,6 +57,10 @@ struct Facts {
   // UPDATE: columns set; selfRelative[i] is true when column i is set relative to itself (n = n + 1).
   std::vector<std::string> setColumns;
   std::vector<bool> setSelfRelative;
+  std::vector<std::vector<int>> setParams;  // the $n used in each SET value
+  // SELECT: the columns it returns ("*" for a star), and `ORDER BY col DESC LIMIT 1` (the latest row / a MAX)
+  std::vector<std::string> selectColumns;
+  std::string latestBy;
   // LOCK TABLE
   std::vector<std::string> lockTables;
   int lockMode = 0;
@@ -158,6 +162,8 @@ std::string respell(std::string_view sql, const std::map<int, std::string> &spel
 // The INSERT without `column` (and the value written into it); the remaining
 // placeholders are renumbered densely, with Rewrite::note saying how.
 Rewrite insertWithoutColumn(std::string_view insertSql, std::string_view column);
+// The SELECT with FOR UPDATE added (the read of a read-modify-write, locked).
+Rewrite selectForUpdate(std::string_view selectSql);
 // CREATE UNIQUE INDEX ON table (cols).
 Rewrite uniqueIndex(std::string_view table, const std::vector<std::string> &cols);
 // Sequence default for table.column, started past the current maximum.

@@ -1,0 +1,95 @@
+// read-modify-write: a value read from a row, changed in the program, and
+// written back by an UPDATE of the same row (a lost update).
+#include "sqlrace/Rules.h"
+
+#include <algorithm>
+
+namespace sqlrace::rules {
+using namespace sql;
+
+namespace {
+
+bool contains(const std::vector<std::string> &v, const std::string &s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+bool sameRow(const Facts &read, const Facts &update) {
+  for (const std::string &k : read.keyColumns)
+    if (contains(update.keyColumns, k)) return true;
+  return false;
+}
+
+// The UPDATE only applies when the row still holds what was read (WHERE col = $old,
+// or a version column): optimistic concurrency.
+bool optimistic(const Facts &update, const std::string &column) {
+  for (const std::string &k : update.keyColumns)
+    if (k == column || k.find("version") != std::string::npos || k == "updated_at" || k == "modified")
+      return true;
+  return false;
+}
+
+// The read locks its row (FOR UPDATE), or an earlier FOR UPDATE of the same row does.
+bool rowLocked(const FunctionEvents &ev, int read, const Facts &readFacts, const Execution &write) {
+  if (readFacts.rowLock >= RowLock::NoKeyUpdate) return true;
+  for (const Execution &l : ev.executions) {
+    bool before = false;
+    for (const Execution &c : ev.executions)
+      if (c.statement == read && l.id != c.id && ev.dominates(l.id, c.id)) before = true;
+    if (!before || !FunctionEvents::sameConnection(l.conn, write.conn)) continue;
+    for (const Facts &f : ev.statements[l.statement].parsed->statements)
+      if (f.kind == StmtKind::Select && f.rowLock >= RowLock::NoKeyUpdate && sameRow(f, readFacts)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void readModifyWrite(const FunctionEvents &ev, std::vector<Finding> &out) {
+  std::set<std::pair<int, std::string>> reported;  // (statement, column)
+  for (const Execution &w : ev.executions) {
+    const Statement &upd = ev.statements[w.statement];
+    for (const Facts &u : upd.parsed->statements) {
+      if (u.kind != StmtKind::Update) continue;
+      for (size_t i = 0; i < u.setColumns.size(); ++i) {
+        const std::string &col = u.setColumns[i];
+        if (u.setSelfRelative[i] || reported.count({upd.id, col})) continue;
+        std::set<int> deps;
+        for (int p : u.setParams[i]) {
+          auto it = w.paramDeps.find(p);
+          if (it != w.paramDeps.end()) deps.insert(it->second.begin(), it->second.end());
+        }
+        for (int c : deps) {
+          const Statement &rd = ev.statements[c];
+          const Facts *r = rd.first(StmtKind::Select);
+          if (!r || !r->reads(u.targetTable) || !sameRow(*r, u)) continue;
+          if (!contains(r->selectColumns, col) && !contains(r->selectColumns, "*")) continue;
+          if (sameCall(rd, upd) || rowLocked(ev, c, *r, w) || protection(ev, c, w)) continue;
+          bool versioned = optimistic(u, col);
+          if (versioned && ev.decidedBy.count(upd.id)) continue;  // optimistic, and a lost race is noticed
+          Finding f;
+          f.loc = reportedAt(upd);
+          std::string table = upd.name(u.targetTable), column = upd.name(col);
+          describe(f, ev, c, w, "read-modify-write",
+                   "UPDATE of '" + table + "' writes " + column + " computed from " + column +
+                       " read earlier without a lock; an update made by another session in between is lost");
+          addPathNotes(f, rd, column + " of '" + table + "' read");
+          if (!upd.via.empty()) addPathNotes(f, upd, "UPDATE of '" + table + "'");
+          if (versioned)
+            f.notes.push_back({upd.sqlLoc, "the UPDATE is conditional, but its affected-row count is never "
+                                           "checked, so a lost race goes unnoticed"});
+          Rewrite lock = selectForUpdate(rd.text);
+          if (lock.ok) {
+            f.rewrite = rd.respell(lock.sql) + " -- in one transaction with the UPDATE; or let the UPDATE do the "
+                        "arithmetic: SET " + column + " = " + column + " + <change>";
+            f.notes.push_back({rd.sqlLoc, "suggested rewrite: " + f.rewrite});
+          }
+          out.push_back(std::move(f));
+          reported.insert({upd.id, col});
+          break;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace sqlrace::rules
