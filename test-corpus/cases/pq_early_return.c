@@ -90,7 +90,7 @@ int start_shift(PGconn *conn, const char *worker)
 {
     const char *p[1] = { worker };
     PGresult *r = PQexecParams(conn,
-        "SELECT started_at, ended_at FROM shifts WHERE worker = $1 ORDER BY started_at DESC LIMIT 1", // expected-note{{check of 'shifts'}}
+        "SELECT started_at, ended_at FROM shifts WHERE worker = $1 ORDER BY started_at DESC LIMIT 1", // expected-note{{check of 'shifts'}} expected-note{{the check reads the latest row}}
         1, NULL, p, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         PQclear(r);
@@ -102,7 +102,7 @@ int start_shift(PGconn *conn, const char *worker)
         return 0;
     }
     PQclear(r);
-    r = PQexecParams(conn, "INSERT INTO shifts (worker, started_at) VALUES ($1, now())", // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO shifts (worker, started_at) VALUES ($1, now()) ON CONFLICT (worker) DO NOTHING}}
+    r = PQexecParams(conn, "INSERT INTO shifts (worker, started_at) VALUES ($1, now())", // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{SELECT pg_advisory_xact_lock(hashtext(('shifts' || ':') || $1))}}
                      1, NULL, p, NULL, NULL, 0);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);
