@@ -21,6 +21,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/ConvertUTF.h"
 
+#include <functional>
 #include <map>
 #include <optional>
 
@@ -334,6 +335,7 @@ public:
     collectExecutions();
     computeControlDeps();
     collectProcessLocks();
+    computeRetries();
     Ev.dominates = [this](int a, int b) { return execDominates(a, b); };
     extractSummary();
     // parameter markers are for callers; the rules see statements only
@@ -622,6 +624,139 @@ private:
       for (Execution &x : Ev.executions)
         if (dominates(l.pos, ExecPos[x.id])) x.processLocks.push_back(k);
     }
+  }
+
+  // ---- insert-and-retry ----------------------------------------------------
+  // A condition that tests for a unique violation: SQLSTATE 23505 / 23000,
+  // SQLITE_CONSTRAINT(_UNIQUE/_PRIMARYKEY), MySQL ER_DUP_ENTRY (1062).
+  bool mentionsUniqueViolation(const Stmt *s) const {
+    if (!s) return false;
+    if (auto *e = dyn_cast<Expr>(s)) {
+      SourceLocation l = e->getBeginLoc();
+      if (l.isMacroID()) {
+        llvm::StringRef m = Lexer::getImmediateMacroName(l, SM, Ctx.getLangOpts());
+        if (m == "SQLITE_CONSTRAINT" || m == "SQLITE_CONSTRAINT_UNIQUE" || m == "SQLITE_CONSTRAINT_PRIMARYKEY" ||
+            m == "ER_DUP_ENTRY" || m == "ER_DUP_KEY" || m == "ER_DUP_ENTRY_WITH_KEY_NAME")
+          return true;
+      }
+      if (auto *sl = dyn_cast<StringLiteral>(e))
+        if (sl->getCharByteWidth() == 1 && (sl->getString() == "23505" || sl->getString() == "23000")) return true;
+      if (auto *il = dyn_cast<IntegerLiteral>(e))
+        if (il->getValue() == 1062) return true;
+    }
+    for (const Stmt *c : s->children())
+      if (mentionsUniqueViolation(c)) return true;
+    return false;
+  }
+
+  // The condition tests for a unique violation itself, through a flag set from
+  // such a test, or through a helper of the program whose body does.
+  bool conditionTestsViolation(const Expr *cond, Pos at, int depth = 0) {
+    if (!cond || depth > 3) return false;
+    if (mentionsUniqueViolation(cond)) return true;
+    bool found = false;
+    std::function<void(const Stmt *)> visit = [&](const Stmt *s) {
+      if (!s || found) return;
+      if (auto *d = dyn_cast<DeclRefExpr>(s)) {
+        if (auto *v = dyn_cast<VarDecl>(d->getDecl()); v && v->hasLocalStorage())
+          for (const Def &def : reachingDefs(v, at))
+            if (def.rhs && conditionTestsViolation(def.rhs, def.pos, depth + 1)) found = true;
+      } else if (auto *ce = dyn_cast<CallExpr>(s)) {
+        const FunctionDecl *def = nullptr;
+        if (ce->getDirectCallee() && ce->getDirectCallee()->hasBody(def) && def != &FD &&
+            mentionsUniqueViolation(def->getBody()))
+          found = true;
+      }
+      for (const Stmt *c : s->children()) visit(c);
+    };
+    visit(cond);
+    return found;
+  }
+
+  // Blocks reachable from `from` (itself included).
+  llvm::DenseSet<const CFGBlock *> reachable(const CFGBlock *from) const {
+    llvm::DenseSet<const CFGBlock *> seen;
+    std::vector<const CFGBlock *> work{from};
+    while (!work.empty()) {
+      const CFGBlock *b = work.back();
+      work.pop_back();
+      if (!b || !seen.insert(b).second) continue;
+      for (const CFGBlock::AdjacentBlock &s : b->succs())
+        if (const CFGBlock *sb = s.getReachableBlock()) work.push_back(sb);
+    }
+    return seen;
+  }
+
+  // From here, does the code run the check again or read the table again?
+  bool leadsBackTo(const llvm::DenseSet<const CFGBlock *> &blocks, int write, const std::string &table) const {
+    for (const Execution &e : Ev.executions) {
+      if (e.id == write || !blocks.count(ExecPos[e.id].block)) continue;
+      for (const sql::Facts &f : Ev.statements[e.statement].parsed->statements)
+        if (f.kind == sql::StmtKind::Select && f.reads(table)) return true;
+    }
+    return false;
+  }
+
+  void computeRetries() {
+    for (Execution &x : Ev.executions) {
+      std::string table;
+      for (const sql::Facts &f : Ev.statements[x.statement].parsed->statements)
+        if (f.kind == sql::StmtKind::Insert) table = f.targetTable;
+      if (table.empty()) continue;
+      const Pos &p = ExecPos[x.id];
+      llvm::DenseSet<const CFGBlock *> after = reachable(p.block);
+      for (const CFGBlock *b : *Cfg) {
+        auto *cond = dyn_cast_or_null<Expr>(b->getTerminatorCondition());
+        if (!after.count(b) || !cond || !conditionTestsViolation(cond, Pos{b, (unsigned)b->size()})) continue;
+        for (const CFGBlock::AdjacentBlock &s : b->succs())
+          if (const CFGBlock *sb = s.getReachableBlock())
+            if (leadsBackTo(reachable(sb), x.id, table)) x.retriesOnUniqueViolation = true;
+      }
+      if (!x.retriesOnUniqueViolation) x.retriesOnUniqueViolation = caughtAndRetried(x, table);
+    }
+  }
+
+  // C++: try { INSERT } catch (const pqxx::unique_violation &) { re-read, continue, or call again }
+  bool caughtAndRetried(const Execution &x, const std::string &table) {
+    const Expr *call = nullptr;  // the call at the execution's position
+    const Pos &p = ExecPos[x.id];
+    for (const ApiCall &c : Api)
+      if (c.pos.block == p.block && c.pos.index == p.index) call = c.call.expr;
+    for (const UserCall &u : UserCalls)
+      if (u.pos.block == p.block && u.pos.index == p.index) call = u.call.expr;
+    if (!call) return false;
+    DynTypedNode node = DynTypedNode::create(*call);
+    for (int guard = 0; guard < 64; ++guard) {
+      DynTypedNodeList parents = Ctx.getParents(node);
+      if (parents.empty()) return false;
+      node = parents[0];
+      const auto *tryStmt = node.get<CXXTryStmt>();
+      if (!tryStmt) continue;
+      for (unsigned h = 0; h < tryStmt->getNumHandlers(); ++h) {
+        const CXXCatchStmt *handler = tryStmt->getHandler(h);
+        std::string type = handler->getCaughtType().isNull() ? "" : handler->getCaughtType().getAsString();
+        if (type.find("unique_violation") == std::string::npos && type.find("UniqueViolation") == std::string::npos &&
+            type.find("integrity_constraint_violation") == std::string::npos)
+          continue;
+        if (retriesIn(handler->getHandlerBlock(), table)) return true;
+      }
+    }
+    return false;
+  }
+
+  bool retriesIn(const Stmt *s, const std::string &table) {
+    if (!s) return false;
+    if (isa<ContinueStmt>(s) || isa<GotoStmt>(s)) return true;
+    if (auto *ce = dyn_cast<CallExpr>(s)) {
+      if (ce->getDirectCallee() && ce->getDirectCallee()->getCanonicalDecl() == FD.getCanonicalDecl()) return true;
+      auto it = StmtOfCall.find(ce);
+      if (it != StmtOfCall.end())
+        for (const sql::Facts &f : Ev.statements[it->second].parsed->statements)
+          if (f.kind == sql::StmtKind::Select && f.reads(table)) return true;
+    }
+    for (const Stmt *c : s->children())
+      if (retriesIn(c, table)) return true;
+    return false;
   }
 
   bool dominates(const Pos &a, const Pos &b) const {

@@ -119,7 +119,9 @@ void checkThenInsert(const FunctionEvents &ev, std::vector<Finding> &out) {
         if (check->hasAggregate("max"))
           for (const auto &[param, deps] : w.paramDeps)
             if (deps.count(c)) maxFeedsInsert = true;
-        if (maxFeedsInsert || sameCall(chk, ins) || protection(ev, c, w)) continue;
+        if (maxFeedsInsert || sameCall(chk, ins) || protection(ev, c, w) ||
+            w.retriesOnUniqueViolation)  // insert-and-retry handles the race
+          continue;
         report(ev, chk, *check, ins, insert, w, out);
         reported.insert(ins.id);
         break;

@@ -68,6 +68,9 @@ struct Execution {
   bool serializable = false;
   // in-process locks (mutexes) held on every path to here: indices into FunctionEvents::processLocks
   std::vector<int> processLocks;
+  // a unique-violation failure of this execution is detected and leads back to the
+  // check or to a re-read (insert-and-retry): the race is handled
+  bool retriesOnUniqueViolation = false;
 };
 
 // A lock of the program's own process: std::mutex, std::lock_guard, pthread_mutex_lock, QMutexLocker.
