@@ -1760,6 +1760,30 @@ private:
     out.insert(it->second.begin(), it->second.end());
   }
 
+  // `count < limit`, `n >= cap`: a value from a check compared with something
+  // other than 0 or 1 (which would be an existence test).
+  void addCapacityChecks(const Expr *cond, Pos at, Deps &out) {
+    std::function<void(const Stmt *)> visit = [&](const Stmt *s) {
+      if (!s) return;
+      if (auto *bo = dyn_cast<BinaryOperator>(s); bo && bo->isComparisonOp()) {
+        auto small = [&](const Expr *e) {
+          Expr::EvalResult r;
+          return !e->isValueDependent() && e->EvaluateAsInt(r, Ctx) && r.Val.getInt().getExtValue() >= -1 &&
+                 r.Val.getInt().getExtValue() <= 1;
+        };
+        const Expr *l = bo->getLHS(), *r = bo->getRHS();
+        if (!small(l) && !small(r)) {
+          Deps dl = valueDeps(l, at, 0), dr = valueDeps(r, at, 0);
+          for (const Deps *d : {&dl, &dr})
+            for (int st : *d)
+              if (!isParamMarker(st)) out.insert(st);
+        }
+      }
+      for (const Stmt *c : s->children()) visit(c);
+    };
+    visit(cond);
+  }
+
   // A loop header is the target of a back edge: one of its predecessors is dominated by it.
   bool isLoopHeader(const CFGBlock *d) const {
     for (const CFGBlock::AdjacentBlock &p : d->preds())
@@ -1779,6 +1803,8 @@ private:
       for (const CFGBlock *d : controllingBlocks(ExecPos[x.id].block)) {
         Deps deps = conditionDeps(d, 0);
         (isLoopHeader(d) ? x.loopControlDeps : x.controlDeps).insert(deps.begin(), deps.end());
+        if (auto *cond = dyn_cast_or_null<Expr>(d->getTerminatorCondition()))
+          addCapacityChecks(cond, Pos{d, (unsigned)d->size()}, x.capacityChecks);
       }
     }
   }

@@ -44,8 +44,30 @@ std::map<int, int> sameParameters(const Statement &update, const Statement &inse
   return out;
 }
 
+// order_id -> orders (the parent a per-parent limit belongs to)
+std::string parentOf(const std::string &keyColumn) {
+  if (keyColumn.size() <= 3 || keyColumn.compare(keyColumn.size() - 3, 3, "_id") != 0) return {};
+  std::string base = keyColumn.substr(0, keyColumn.size() - 3);
+  if (base.back() == 'y') return base.substr(0, base.size() - 1) + "ies";
+  if (base.back() == 's') return base + "es";
+  return base + "s";
+}
+
 std::string suggestion(const FunctionEvents &ev, int check, const Facts &checkFacts, const Statement &ins,
-                       const Facts &insert) {
+                       const Facts &insert, bool capacity) {
+  if (capacity) {
+    // COUNT(*) < limit: no unique key expresses it; serialize on the parent, or one statement
+    const Statement &chk = ev.statements[check];
+    for (size_t i = 0; i < checkFacts.keyColumns.size(); ++i) {
+      std::string parent = parentOf(checkFacts.keyColumns[i]);
+      int param = i < checkFacts.keyParams.size() ? checkFacts.keyParams[i] : 0;
+      if (!parent.empty() && param > 0)
+        return "SELECT id FROM " + quoteIdent(parent) + " WHERE id = " + chk.respell("$" + std::to_string(param)) +
+               " FOR UPDATE -- first, in the same transaction as the count and the INSERT";
+    }
+    Rewrite lock = advisoryXactLock(insert.targetTable, checkFacts.keyParams);
+    return lock.ok ? chk.respell(lock.sql) + " -- in the same transaction, before the count" : std::string();
+  }
   std::vector<std::string> keys;
   for (const std::string &k : checkFacts.keyColumns)
     if (insert.insertColumns.empty() || contains(insert.insertColumns, k)) keys.push_back(k);
@@ -75,15 +97,23 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
   std::string key = check.keyColumns.empty() ? "" : " by (" + chk.name(joinColumns(check.keyColumns)) + ")";
   std::string table = ins.name(insert.targetTable);
   describe(f, ev, chk.id, write, "check-then-insert",
-           "INSERT into '" + table + "' depends on an earlier check of '" + table + "'" + key +
-               " without a lock; concurrent sessions can both pass the check and insert twice");
+           chk.id == ins.id
+               ? "INSERT into '" + table + "' checks '" + table + "'" + key +
+                     " with NOT EXISTS in the same statement, which is not atomic for this without a lock; "
+                     "concurrent sessions can both see no row and insert twice"
+               : "INSERT into '" + table + "' depends on an earlier check of '" + table + "'" + key +
+                     " without a lock; concurrent sessions can both pass the check and insert twice");
   addPathNotes(f, chk, "check of '" + table + "'" + key);
   if (!check.latestBy.empty())
     f.notes.push_back({chk.sqlLoc, "the check reads the latest row, and the INSERT adds the next one: only a "
                                    "unique constraint on (" + chk.name(joinColumns(check.keyColumns)) +
                                    ", a version column) or a lock on the object makes that conditional"});
   if (!ins.via.empty()) addPathNotes(f, ins, "INSERT into '" + table + "'");
-  f.rewrite = suggestion(ev, chk.id, check, ins, insert);
+  bool capacity = check.hasAggregate("count") && write.capacityChecks.count(chk.id);
+  if (capacity)
+    f.notes.push_back({chk.sqlLoc, "a capacity check: the count is compared with a limit, which a unique key "
+                                   "cannot express"});
+  f.rewrite = suggestion(ev, chk.id, check, ins, insert, capacity);
   if (!f.rewrite.empty()) f.notes.push_back({ins.sqlLoc, "suggested rewrite: " + f.rewrite});
   out.push_back(std::move(f));
 }

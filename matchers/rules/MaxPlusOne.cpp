@@ -84,8 +84,12 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
   f.loc = reportedAt(ins);
   std::string table = ins.name(insert.targetTable), col = ins.name(column);
   describe(f, ev, chk.id, write, "max-plus-one",
-           "INSERT into '" + table + "' writes " + col + " computed from MAX(" + col +
-               ") read earlier without a lock; concurrent sessions get the same value");
+           chk.id == ins.id
+               ? "INSERT into '" + table + "' computes " + col + " from MAX(" + col +
+                     ") of the same table in one statement, which is not atomic for this without a lock; "
+                     "concurrent sessions read the same MAX and get the same value"
+               : "INSERT into '" + table + "' writes " + col + " computed from MAX(" + col +
+                     ") read earlier without a lock; concurrent sessions get the same value");
   if (chk.id != ins.id) addPathNotes(f, chk, "MAX(" + col + ") of '" + table + "' read");
   else f.notes.push_back({chk.sqlLoc, "MAX(" + col + ") of '" + table + "' read here"});
   if (!ins.via.empty()) addPathNotes(f, ins, "INSERT into '" + table + "'");

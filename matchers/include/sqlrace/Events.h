@@ -71,6 +71,9 @@ struct Execution {
   // a unique-violation failure of this execution is detected and leads back to the
   // check or to a re-read (insert-and-retry): the race is handled
   bool retriesOnUniqueViolation = false;
+  // checks whose value decides this execution by comparison with a limit
+  // (COUNT(*) < capacity), not with zero: a capacity check
+  std::set<int> capacityChecks;
 };
 
 // A lock of the program's own process: std::mutex, std::lock_guard, pthread_mutex_lock, QMutexLocker.
