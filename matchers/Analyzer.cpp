@@ -337,6 +337,12 @@ public:
     collectProcessLocks();
     computeRetries();
     Ev.dominates = [this](int a, int b) { return execDominates(a, b); };
+    Ev.postDominates = [this](int a, int b) {
+      const Pos &pa = ExecPos[a], &pb = ExecPos[b];
+      if (pa.block == pb.block) return pb.index < pa.index;
+      return Cdc->getCFGPostDomTree().dominates(const_cast<CFGBlock *>(pa.block), const_cast<CFGBlock *>(pb.block));
+    };
+    Ev.handlesSerializationFailure = mentionsSerializationFailure(FD.getBody());
     extractSummary();
     // parameter markers are for callers; the rules see statements only
     for (Execution &x : Ev.executions) {
@@ -671,6 +677,24 @@ private:
     };
     visit(cond);
     return found;
+  }
+
+  // SQLSTATE 40001 (serialization_failure) or 40P01 (deadlock) tested, or caught
+  // as pqxx::serialization_failure / transaction_rollback: a retry is there.
+  bool mentionsSerializationFailure(const Stmt *s) const {
+    if (!s) return false;
+    if (auto *sl = dyn_cast<StringLiteral>(s))
+      if (sl->getCharByteWidth() == 1 && (sl->getString() == "40001" || sl->getString() == "40P01")) return true;
+    if (auto *c = dyn_cast<CXXCatchStmt>(s))
+      if (!c->getCaughtType().isNull()) {
+        std::string t = c->getCaughtType().getAsString();
+        if (t.find("serialization_failure") != std::string::npos || t.find("transaction_rollback") != std::string::npos ||
+            t.find("deadlock_detected") != std::string::npos)
+          return true;
+      }
+    for (const Stmt *c : s->children())
+      if (mentionsSerializationFailure(c)) return true;
+    return false;
   }
 
   // Blocks reachable from `from` (itself included).

@@ -196,11 +196,51 @@ const Execution *defaultIsolationTransaction(const FunctionEvents &ev, int check
       if (c.statement == check && c.id != b.id && ev.dominates(b.id, c.id)) beforeCheck = true;
     if (!beforeCheck) continue;
     for (const Facts &f : ev.statements[b.statement].parsed->statements)
-      if (f.kind == StmtKind::Transaction && f.txn == TxnKind::Begin && f.isolation != Isolation::Serializable &&
+      if (f.kind == StmtKind::Transaction && f.txn == TxnKind::Begin &&
+          (f.isolation == Isolation::Default || f.isolation == Isolation::ReadCommitted ||
+           f.isolation == Isolation::RepeatableRead) &&
           f.sqliteBegin != SqliteBegin::Immediate && f.sqliteBegin != SqliteBegin::Exclusive)
         return &b;
   }
   return nullptr;
+}
+
+void protectionRemarks(const FunctionEvents &ev, int check, const Execution &write, const std::string &rule,
+                       const Statement &reportAt, std::vector<Finding> &out) {
+  const char *what = protection(ev, check, write);
+  if (!what) return;
+  std::string w = what;
+  Finding f;
+  f.rule = rule;
+  f.severity = Severity::Remark;
+  f.loc = reportedAt(reportAt);
+  if (w == "SERIALIZABLE isolation" && !ev.handlesSerializationFailure) {
+    f.message = "protected by SERIALIZABLE isolation: one of two concurrent sessions fails with SQLSTATE 40001 "
+                "(serialization failure), and no retry of that failure is visible here, so the code fails "
+                "instead of retrying";
+    out.push_back(std::move(f));
+    return;
+  }
+  if (w != "advisory lock") return;
+  // the session-level lock that protects, and whether an unlock follows it on every path
+  for (const Execution &l : ev.executions) {
+    bool session = false;
+    for (const Facts &fa : ev.statements[l.statement].parsed->statements)
+      if (fa.advisory == Advisory::Session || fa.advisory == Advisory::TrySession) session = true;
+    if (!session || !ev.dominates(l.id, write.id)) continue;
+    bool released = false;
+    for (const Execution &u : ev.executions)
+      for (const Facts &fa : ev.statements[u.statement].parsed->statements)
+        if (fa.advisoryUnlock && FunctionEvents::sameConnection(u.conn, l.conn) && ev.postDominates(u.id, write.id))
+          released = true;  // on every path on from the write (a path where the lock was not got may skip it)
+    if (released) continue;
+    f.message = "protected by a session-level advisory lock that is not released on every path: on a pooled "
+                "connection it outlives this code and blocks the next user; pg_advisory_xact_lock is released "
+                "with the transaction";
+    f.notes.push_back({ev.statements[l.statement].sqlLoc, "session-level advisory lock taken here"});
+    out.push_back(std::move(f));
+    return;
+  }
 }
 
 void describe(Finding &f, const FunctionEvents &ev, int check, const Execution &write, const std::string &rule,
@@ -213,9 +253,14 @@ void describe(Finding &f, const FunctionEvents &ev, int check, const Execution &
                 ", which does not protect it: " + in->why;
     f.notes.push_back({in->loc, in->what + " here"});
   } else if (const Execution *b = defaultIsolationTransaction(ev, check, write)) {
+    bool repeatable = false;
+    for (const Facts &t : ev.statements[b->statement].parsed->statements)
+      if (t.isolation == Isolation::RepeatableRead) repeatable = true;
     f.notes.push_back({ev.statements[b->statement].sqlLoc,
-                       "this transaction runs at the default isolation level, which does not stop it: each "
-                       "session's check sees the table as it was before the other's INSERT"});
+                       repeatable ? "REPEATABLE READ does not stop it either: each session's snapshot lacks the "
+                                    "other's new row"
+                                  : "this transaction runs at the default isolation level, which does not stop it: "
+                                    "each session's read sees the table as it was before the other's write"});
   }
 }
 

@@ -80,6 +80,9 @@ void scanCommon(const PgQuery__Node *stmt, Facts &f, const PgQuery__RangeVar *sk
         else if (fc->n_args == 1 && fc->args[0]->node_case == PG_QUERY__NODE__NODE_COLUMN_REF)
           a.column = lastField(fc->args[0]->column_ref);
         f.aggregates.push_back(a);
+      } else if (n == "pg_advisory_unlock" || n == "pg_advisory_unlock_all" || n == "pg_advisory_unlock_shared" ||
+                 n == "release_lock" || n == "release_all_locks") {
+        f.advisoryUnlock = true;
       } else if (n == "get_lock") {  // MySQL named lock, held by the session
         f.advisory = Advisory::Session;
       } else if (n.rfind("pg_", 0) == 0 && n.find("advisory") != std::string::npos &&

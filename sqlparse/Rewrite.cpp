@@ -342,6 +342,9 @@ Rewrite selectForUpdate(std::string_view selectSql) {
   if (!t || t.root->n_stmts == 0 || t.root->stmts[0]->stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
     return fail(t ? "not a SELECT" : t.error);
   PgQuery__SelectStmt *sel = t.root->stmts[0]->stmt->select_stmt;
+  for (size_t i = 0; i < sel->n_locking_clause; ++i)  // FOR SHARE / KEY SHARE -> FOR UPDATE
+    if (sel->locking_clause[i]->node_case == PG_QUERY__NODE__NODE_LOCKING_CLAUSE)
+      sel->locking_clause[i]->locking_clause->strength = PG_QUERY__LOCK_CLAUSE_STRENGTH__LCS_FORUPDATE;
   if (sel->n_locking_clause == 0) {
     PgQuery__LockingClause init = PG_QUERY__LOCKING_CLAUSE__INIT;
     auto *lc = static_cast<PgQuery__LockingClause *>(std::malloc(sizeof init));

@@ -64,6 +64,13 @@ void readModifyWrite(const FunctionEvents &ev, std::vector<Finding> &out) {
           if (!r || !r->reads(u.targetTable) || !sameRow(*r, u)) continue;
           if (!contains(r->selectColumns, col) && !contains(r->selectColumns, "*")) continue;
           if (sameCall(rd, upd) || rowLocked(ev, c, *r, w) || protection(ev, c, w)) continue;
+          // PostgreSQL REPEATABLE READ: the second UPDATE of a row changed since the snapshot fails (40001)
+          if (const Execution *b = defaultIsolationTransaction(ev, c, w); b && upd.dialect == Dialect::PostgreSQL) {
+            bool repeatable = false;
+            for (const Facts &t : ev.statements[b->statement].parsed->statements)
+              if (t.isolation == Isolation::RepeatableRead) repeatable = true;
+            if (repeatable) continue;
+          }
           bool versioned = optimistic(u, col);
           if (versioned && ev.decidedBy.count(upd.id)) continue;  // optimistic, and a lost race is noticed
           Finding f;
@@ -78,7 +85,13 @@ void readModifyWrite(const FunctionEvents &ev, std::vector<Finding> &out) {
             f.notes.push_back({upd.sqlLoc, "the UPDATE is conditional, but its affected-row count is never "
                                            "checked, so a lost race goes unnoticed"});
           Rewrite lock = selectForUpdate(rd.text);
-          if (lock.ok) {
+          if (rd.dialect == Dialect::SQLite) {  // no FOR UPDATE in SQLite: take the write lock first
+            Rewrite r = canonical(rd.text), w2 = canonical(upd.text);
+            if (r.ok && w2.ok) {
+              f.rewrite = "BEGIN IMMEDIATE; " + rd.respell(r.sql) + "; " + upd.respell(w2.sql) + "; COMMIT";
+              f.notes.push_back({rd.sqlLoc, "suggested rewrite: " + f.rewrite});
+            }
+          } else if (lock.ok) {
             f.rewrite = rd.respell(lock.sql) + " -- in one transaction with the UPDATE; or let the UPDATE do the "
                         "arithmetic: SET " + column + " = " + column + " + <change>";
             f.notes.push_back({rd.sqlLoc, "suggested rewrite: " + f.rewrite});

@@ -25,7 +25,7 @@ int label_add_in_txn(PGconn *conn, const char *name)
 int label_add_repeatable_read(PGconn *conn, const char *name)
 {
     const char *p[1] = { name };
-    PQclear(PQexec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ")); // expected-note{{runs at the default isolation level}}
+    PQclear(PQexec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ")); // expected-note{{REPEATABLE READ does not stop it either}}
     PGresult *r = PQexecParams(conn, "SELECT id FROM labels WHERE name = $1", 1, NULL, p, NULL, NULL, 0); // expected-note{{check of 'labels'}}
     if (PQntuples(r) == 0)
         PQclear(PQexecParams(conn, "INSERT INTO labels (name) VALUES ($1)", 1, NULL, p, NULL, NULL, 0)); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO labels (name) VALUES ($1) ON CONFLICT (name) DO NOTHING}}

@@ -421,3 +421,12 @@ TEST(Rewrite, MysqlUpsertForms) {
   EXPECT_EQ(inc.sql,
             "INSERT INTO stock (sku, qty) VALUES ($1, $2) ON DUPLICATE KEY UPDATE qty = stock.qty + VALUES(qty)");
 }
+
+TEST(Rewrite, SelectForUpdate) {
+  EXPECT_EQ(selectForUpdate("SELECT balance FROM accounts WHERE id = $1").sql,
+            "SELECT balance FROM accounts WHERE id = $1 FOR UPDATE");
+  // a weaker lock becomes FOR UPDATE rather than staying as it was
+  EXPECT_EQ(selectForUpdate("SELECT qty FROM stock WHERE sku = ? FOR SHARE").sql,
+            "SELECT qty FROM stock WHERE sku = $1 FOR UPDATE");
+  EXPECT_FALSE(selectForUpdate("UPDATE t SET a = 1").ok);
+}

@@ -106,6 +106,10 @@ struct FunctionEvents {
   std::set<int> decidedBy;
   // true when execution a runs on every path before execution b (a dominates b)
   std::function<bool(int a, int b)> dominates;
+  // true when execution a runs on every path after execution b (a post-dominates b)
+  std::function<bool(int a, int b)> postDominates;
+  // the function tests for a serialization failure (SQLSTATE 40001) somewhere: it retries
+  bool handlesSerializationFailure = false;
 
   static bool sameConnection(const void *a, const void *b) { return !a || !b || a == b; }
 };

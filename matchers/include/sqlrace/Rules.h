@@ -32,6 +32,12 @@ struct Ineffective {
 std::optional<Ineffective> ineffectiveProtection(const FunctionEvents &ev, int check, const Execution &write);
 // A plain BEGIN (default isolation) on the connection before the check, for a note.
 const Execution *defaultIsolationTransaction(const FunctionEvents &ev, int check, const Execution &write);
+// Protection that holds but deserves a word (a remark finding): SERIALIZABLE with
+// no retry of SQLSTATE 40001 in sight, or a session-level advisory lock that is
+// not released on every path (it outlives the code on a pooled connection).
+void protectionRemarks(const FunctionEvents &ev, int check, const Execution &write, const std::string &rule,
+                       const Statement &reportAt, std::vector<Finding> &out);
+
 // Sets rule id, message and notes shared by the check-then-act rules.
 void describe(Finding &f, const FunctionEvents &ev, int check, const Execution &write, const std::string &rule,
               const std::string &message);

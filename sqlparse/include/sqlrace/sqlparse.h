@@ -65,6 +65,7 @@ struct Facts {
   std::vector<std::string> lockTables;
   int lockMode = 0;
   Advisory advisory = Advisory::None;
+  bool advisoryUnlock = false;  // pg_advisory_unlock(_all), RELEASE_LOCK
   TxnKind txn = TxnKind::None;
   Isolation isolation = Isolation::Default;  // BEGIN/START/SET TRANSACTION/SET SESSION CHARACTERISTICS
   bool sessionIsolation = false;             // isolation set for the session, not one transaction
