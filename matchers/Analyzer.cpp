@@ -17,7 +17,9 @@
 #include "clang/Analysis/Analyses/Dominators.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Index/USRGeneration.h"
 #include "clang/Lex/Lexer.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/ConvertUTF.h"
 
@@ -314,6 +316,18 @@ Results &results() {
   return r;
 }
 
+// Summaries of functions defined in other files, by USR (the CLI's first pass).
+std::map<std::string, Summary> &externalSummaries() {
+  static std::map<std::string, Summary> m;
+  return m;
+}
+
+std::string usrOf(const Decl *d) {
+  llvm::SmallString<128> buf;
+  if (index::generateUSRForDecl(d, buf)) return {};
+  return std::string(buf.str());
+}
+
 class FunctionAnalysis {
   using Deps = std::set<int>;
 
@@ -441,7 +455,13 @@ private:
 
   const Summary *summaryOf(const Expr *e) {
     const FunctionDecl *def = userCallee(e);
-    if (!def) return nullptr;
+    if (!def) {  // defined in another file: its summary from the first pass, if any
+      auto *ce = dyn_cast_or_null<CallExpr>(e);
+      const FunctionDecl *callee = ce ? ce->getDirectCallee() : nullptr;
+      if (!callee || callee->hasBody() || externalSummaries().empty()) return nullptr;
+      auto it = externalSummaries().find(usrOf(callee->getCanonicalDecl()));
+      return it != externalSummaries().end() && !it->second.empty() ? &it->second : nullptr;
+    }
     Results::Entry &r = results().get(*def, Ctx);
     return r.done && !r.summary.empty() ? &r.summary : nullptr;
   }
@@ -1915,6 +1935,187 @@ std::vector<Finding> analyzeFunction(const FunctionDecl &fd, ASTContext &ctx) {
   const FunctionDecl *def = nullptr;
   if (!fd.hasBody(def) || def != &fd) return {};
   return results().get(fd, ctx).findings;
+}
+
+namespace {
+
+// llvm::Optional (LLVM 14-16) and std::optional (17+) alike
+template <typename O, typename T> auto orElse(const O &o, T fallback) -> decltype(fallback) {
+  if (o) return *o;
+  return fallback;
+}
+
+llvm::json::Array intArray(const std::set<int> &s) {
+  llvm::json::Array a;
+  for (int i : s) a.push_back(i);
+  return a;
+}
+
+std::set<int> intSet(const llvm::json::Array *a) {
+  std::set<int> s;
+  if (a)
+    for (const llvm::json::Value &v : *a)
+      if (auto i = v.getAsInteger()) s.insert((int)*i);
+  return s;
+}
+
+llvm::json::Object locJson(const Loc &l, const SourceManager &sm) {
+  llvm::json::Object o;
+  if (l.ext >= 0) {
+    const ExternalLoc &e = externalLocs()[l.ext];
+    o["file"] = e.file;
+    o["line"] = (int64_t)e.line;
+    o["col"] = (int64_t)e.col;
+    return o;
+  }
+  PresumedLoc p = sm.getPresumedLoc(SourceLocation::getFromRawEncoding(l.raw));
+  if (p.isValid()) {
+    o["file"] = p.getFilename();
+    o["line"] = (int64_t)p.getLine();
+    o["col"] = (int64_t)p.getColumn();
+  }
+  return o;
+}
+
+Loc locFrom(const llvm::json::Object *o) {
+  if (!o || !o->getString("file")) return Loc{};
+  return externalLoc({o->getString("file")->str(), (unsigned)orElse(o->getInteger("line"), 0),
+                      (unsigned)orElse(o->getInteger("col"), 0)});
+}
+
+}  // namespace
+
+std::string exportSummaries(ASTContext &ctx) {
+  const SourceManager &sm = ctx.getSourceManager();
+  llvm::json::Array fns;
+  std::function<void(const DeclContext *)> visit = [&](const DeclContext *dc) {
+    for (const Decl *d : dc->decls()) {
+      if (auto *inner = dyn_cast<DeclContext>(d); inner && (isa<NamespaceDecl>(d) || isa<CXXRecordDecl>(d) ||
+                                                           isa<LinkageSpecDecl>(d)))
+        visit(inner);
+      auto *fd = dyn_cast<FunctionDecl>(d);
+      if (!fd || !fd->doesThisDeclarationHaveABody() || !fd->isExternallyVisible() || fd->isDependentContext() ||
+          !sm.isInMainFile(sm.getExpansionLoc(fd->getLocation())))
+        continue;
+      Results::Entry &r = results().get(*fd, ctx);
+      if (!r.done || r.summary.empty()) continue;
+      const Summary &sum = r.summary;
+      llvm::json::Object f;
+      f["usr"] = usrOf(fd->getCanonicalDecl());
+      f["name"] = fd->getNameAsString();
+      llvm::json::Array stmts;
+      for (const Summary::Stmt &ss : sum.stmts) {
+        llvm::json::Object o;
+        o["text"] = ss.s.text;
+        o["sqlParam"] = ss.sqlParam;
+        o["connParam"] = ss.connParam;
+        o["dialect"] = (int64_t)ss.s.dialect;
+        o["function"] = ss.s.function;
+        o["loc"] = locJson(ss.s.sqlLoc, sm);
+        llvm::json::Array via;
+        for (const Loc &v : ss.s.via) via.push_back(locJson(v, sm));
+        o["via"] = std::move(via);
+        llvm::json::Object spelling;
+        for (const auto &[n, sp] : ss.s.spelling) spelling[std::to_string(n)] = sp;
+        o["spelling"] = std::move(spelling);
+        stmts.push_back(std::move(o));
+      }
+      f["stmts"] = std::move(stmts);
+      llvm::json::Array execs;
+      for (const Summary::Exec &e : sum.execs) {
+        llvm::json::Object o;
+        o["stmt"] = e.stmt;
+        llvm::json::Object params;
+        for (const auto &[n, d] : e.paramDeps) params[std::to_string(n)] = intArray(d);
+        o["params"] = std::move(params);
+        o["control"] = intArray(e.controlDeps);
+        o["loop"] = intArray(e.loopControlDeps);
+        o["serializable"] = e.serializable;
+        o["paramsArrayParam"] = e.paramsArrayParam;
+        execs.push_back(std::move(o));
+      }
+      f["execs"] = std::move(execs);
+      llvm::json::Array dom;
+      for (const auto &row : sum.dom) {
+        std::string bits;
+        for (char c : row) bits += c ? '1' : '0';
+        dom.push_back(bits);
+      }
+      f["dom"] = std::move(dom);
+      f["returnValue"] = intArray(sum.returnValue);
+      f["returnHandle"] = intArray(sum.returnHandle);
+      fns.push_back(std::move(f));
+    }
+  };
+  visit(ctx.getTranslationUnitDecl());
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  os << llvm::json::Value(std::move(fns));
+  return os.str();
+}
+
+bool importSummaries(const std::string &text, std::string &error) {
+  llvm::Expected<llvm::json::Value> v = llvm::json::parse(text);
+  if (!v) {
+    error = llvm::toString(v.takeError());
+    return false;
+  }
+  const llvm::json::Array *fns = v->getAsArray();
+  if (!fns) {
+    error = "not a list of function summaries";
+    return false;
+  }
+  for (const llvm::json::Value &fv : *fns) {
+    const llvm::json::Object *f = fv.getAsObject();
+    if (!f || !f->getString("usr")) continue;
+    Summary sum;
+    if (const llvm::json::Array *stmts = f->getArray("stmts"))
+      for (const llvm::json::Value &sv : *stmts) {
+        const llvm::json::Object *o = sv.getAsObject();
+        if (!o) continue;
+        Summary::Stmt ss;
+        ss.s.text = orElse(o->getString("text"), llvm::StringRef()).str();
+        ss.s.parsed = sql::analyzeSql(ss.s.text);
+        ss.sqlParam = (int)orElse(o->getInteger("sqlParam"), -1);
+        ss.connParam = (int)orElse(o->getInteger("connParam"), -1);
+        ss.s.dialect = (Dialect)orElse(o->getInteger("dialect"), 0);
+        ss.s.function = orElse(o->getString("function"), llvm::StringRef()).str();
+        ss.s.sqlLoc = locFrom(o->getObject("loc"));
+        if (const llvm::json::Array *via = o->getArray("via"))
+          for (const llvm::json::Value &l : *via) ss.s.via.push_back(locFrom(l.getAsObject()));
+        if (const llvm::json::Object *sp = o->getObject("spelling"))
+          for (const auto &kv : *sp)
+            if (auto str = kv.second.getAsString()) ss.s.spelling[std::atoi(kv.first.str().c_str())] = str->str();
+        sum.stmts.push_back(std::move(ss));
+      }
+    if (const llvm::json::Array *execs = f->getArray("execs"))
+      for (const llvm::json::Value &ev : *execs) {
+        const llvm::json::Object *o = ev.getAsObject();
+        if (!o) continue;
+        Summary::Exec e;
+        e.stmt = (int)orElse(o->getInteger("stmt"), 0);
+        if (const llvm::json::Object *params = o->getObject("params"))
+          for (const auto &kv : *params) e.paramDeps[std::atoi(kv.first.str().c_str())] = intSet(kv.second.getAsArray());
+        e.controlDeps = intSet(o->getArray("control"));
+        e.loopControlDeps = intSet(o->getArray("loop"));
+        e.serializable = orElse(o->getBoolean("serializable"), false);
+        e.paramsArrayParam = (int)orElse(o->getInteger("paramsArrayParam"), -1);
+        sum.execs.push_back(std::move(e));
+      }
+    if (const llvm::json::Array *dom = f->getArray("dom"))
+      for (const llvm::json::Value &row : *dom) {
+        std::vector<char> r;
+        for (char c : orElse(row.getAsString(), llvm::StringRef()).str()) r.push_back(c == '1');
+        sum.dom.push_back(std::move(r));
+      }
+    sum.returnValue = intSet(f->getArray("returnValue"));
+    sum.returnHandle = intSet(f->getArray("returnHandle"));
+    // a statement or execution index out of range would be a corrupt summary: drop it
+    bool sane = sum.dom.size() == sum.execs.size();
+    for (const Summary::Exec &e : sum.execs) sane = sane && e.stmt >= 0 && (size_t)e.stmt < sum.stmts.size();
+    if (sane) externalSummaries()[f->getString("usr")->str()] = std::move(sum);
+  }
+  return true;
 }
 
 std::string dumpEvents(const FunctionDecl &fd, ASTContext &ctx) {

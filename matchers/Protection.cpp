@@ -5,6 +5,11 @@
 
 namespace sqlrace {
 
+std::vector<ExternalLoc> &externalLocs() {
+  static std::vector<ExternalLoc> locs;
+  return locs;
+}
+
 const sql::Facts *Statement::first(sql::StmtKind k) const {
   for (const sql::Facts &f : parsed->statements)
     if (f.kind == k) return &f;

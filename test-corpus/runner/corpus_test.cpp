@@ -321,3 +321,47 @@ TEST(BadInput, UnresolvedSqlIsSaidInVerboseOutputOnly) {
   EXPECT_TRUE(problems.empty()) << report(problems, verbose.out);
 }
 }  // namespace
+
+// ---- across files (the CLI's two passes) ----------------------------------------
+namespace {
+TEST(MultiFile, JoinsHelperAndCallerAcrossFiles) {
+  std::string db = SQLRACE_CORPUS_DIR "/multifile/db.c", orders = SQLRACE_CORPUS_DIR "/multifile/orders.c";
+  RunResult r = run(std::string(SQLRACE_CLI) + " " + db + " " + orders + " --" + flagsFor(db));
+  EXPECT_EQ(r.status, 1) << r.out;
+  for (const std::string &f : {db, orders}) {
+    std::vector<std::string> problems = compare(parseExpectations(readFile(f)), parseDiagnostics(r.out, f));
+    EXPECT_TRUE(problems.empty()) << f << "\n" << report(problems, r.out);
+  }
+  // one file alone knows nothing of the other: no finding, no guess
+  RunResult alone = run(std::string(SQLRACE_CLI) + " " + orders + " --" + flagsFor(orders));
+  EXPECT_EQ(alone.status, 0) << alone.out;
+}
+
+TEST(MultiFile, SummariesAreCachedPerFileContent) {
+  std::string dir = tempDir();
+  for (const char *name : {"db.h", "db.c", "orders.c"})
+    std::ofstream(dir + "/" + name) << readFile(std::string(SQLRACE_CORPUS_DIR "/multifile/") + name);
+  std::string cmd = std::string(SQLRACE_CLI) + " --cache-dir=" + dir + "/cache " + dir + "/db.c " + dir +
+                    "/orders.c -- -I" SQLRACE_PG_INCLUDE;
+  RunResult first = run(cmd);
+  EXPECT_EQ(first.status, 1) << first.out;
+  auto countCache = [&] {
+    int n = 0;
+    if (DIR *d = opendir((dir + "/cache").c_str())) {
+      while (dirent *e = readdir(d)) n += std::string(e->d_name).find(".json") != std::string::npos;
+      closedir(d);
+    }
+    return n;
+  };
+  EXPECT_EQ(countCache(), 2);
+  RunResult second = run(cmd);  // from the cache: the same findings
+  EXPECT_EQ(second.out, first.out);
+  // a change to a file makes a new entry; the findings follow the new text
+  std::string changed = readFile(dir + "/db.c");
+  changed.replace(changed.find("SELECT 1 FROM products"), 22, "SELECT 1 FROM catalog ");
+  std::ofstream(dir + "/db.c") << changed;
+  RunResult third = run(cmd);
+  EXPECT_EQ(countCache(), 3);
+  EXPECT_EQ(third.out.find("check of 'products'"), std::string::npos) << third.out;
+}
+}  // namespace

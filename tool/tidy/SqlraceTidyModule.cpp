@@ -62,7 +62,10 @@ public:
     finder->addMatcher(functionDecl(isDefinition()).bind("fn"), this);
   }
 
-  void onStartOfTranslationUnit() override { cache() = Cache(); }
+  void onStartOfTranslationUnit() override {
+    cache() = Cache();
+    resetAnalysisCache();  // a new AST: nothing from the last one may be reused
+  }
 
   void check(const MatchFinder::MatchResult &result) override {
     const auto *fd = result.Nodes.getNodeAs<FunctionDecl>("fn");

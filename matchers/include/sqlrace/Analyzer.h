@@ -20,6 +20,12 @@ std::vector<Finding> analyzeFunction(const clang::FunctionDecl &fd, clang::ASTCo
 
 // The statements, executions and dependences found in one function, as text
 // (the CLI's --dump-events; empty when the function does no database work).
+// Across files (the CLI's first pass): the summaries of this translation unit's
+// functions with external linkage, as JSON text; and summaries read back from
+// such text, used for calls to functions defined in other files.
+std::string exportSummaries(clang::ASTContext &ctx);
+bool importSummaries(const std::string &json, std::string &error);
+
 // Forgets the per-translation-unit cache (for a new run over the same AST).
 void resetAnalysisCache();
 

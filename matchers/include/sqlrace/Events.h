@@ -19,9 +19,21 @@ namespace sqlrace {
 // frontends turn it back into file:line:col.
 struct Loc {
   unsigned raw = 0;
-  bool valid() const { return raw != 0; }
-  bool operator==(const Loc &o) const { return raw == o.raw; }
+  int ext = -1;  // a place in another translation unit (cross-file summaries): index into externalLocs()
+  bool valid() const { return raw != 0 || ext >= 0; }
+  bool operator==(const Loc &o) const { return raw == o.raw && ext == o.ext; }
 };
+
+// Places in other files, known by path and position only.
+struct ExternalLoc {
+  std::string file;
+  unsigned line = 0, col = 0;
+};
+std::vector<ExternalLoc> &externalLocs();
+inline Loc externalLoc(ExternalLoc l) {
+  externalLocs().push_back(std::move(l));
+  return Loc{0, (int)externalLocs().size() - 1};
+}
 
 // One piece of SQL text handed to the database: an Execute call's SQL or a
 // Prepare call's SQL.
