@@ -235,11 +235,18 @@ bool isStringMutator(llvm::StringRef n) {
          n == "insert" || n == "prepend";
 }
 
+// The literal's text in UTF-8. \x01 is the resolver's hole marker, so a raw
+// \x01 byte in the program's text becomes a space.
 std::string utf8(const StringLiteral *sl) {
-  if (sl->getCharByteWidth() == 1) return sl->getString().str();
+  if (sl->getCharByteWidth() == 1) {
+    std::string t = sl->getString().str();
+    std::replace(t.begin(), t.end(), '\x01', ' ');
+    return t;
+  }
   std::string out;
   for (unsigned i = 0; i < sl->getLength(); ++i) {
     uint32_t cp = sl->getCodeUnit(i);
+    if (cp == 1) cp = ' ';
     char buf[8];
     char *p = buf;
     if (cp < 0x110000 && llvm::ConvertCodePointToUTF8(cp, p)) out.append(buf, p);
@@ -1141,9 +1148,9 @@ private:
   static void append(Resolved &r, const Resolved &piece) {
     size_t base = r.holes.size();
     for (size_t i = 0; i < piece.text.size(); ++i) {
-      if (piece.text[i] == '\x01') {
-        size_t e = piece.text.find('\x01', i + 1);
-        int k = std::stoi(piece.text.substr(i + 1, e - i - 1));
+      size_t e = piece.text[i] == '\x01' ? piece.text.find('\x01', i + 1) : std::string::npos;
+      if (e != std::string::npos) {
+        int k = std::atoi(piece.text.substr(i + 1, e - i - 1).c_str());
         r.text += sql::holeMarker((int)base + k);
         i = e;
       } else {

@@ -11,7 +11,10 @@ void unparsedSql(const FunctionEvents &ev, std::vector<Finding> &out) {
     f.rule = "unparsed-sql";
     f.severity = Severity::Remark;
     f.loc = s.sqlLoc;
-    f.message = "cannot parse this SQL (" + s.parsed->error + "); it is not analyzed for races";
+    f.message = "cannot parse this SQL (" + s.parsed->error + ")";
+    if (s.text.find('\0') != std::string::npos)
+      f.message += "; the text contains a NUL byte, and the database receives only what comes before it";
+    f.message += "; it is not analyzed for races";
     out.push_back(std::move(f));
   }
 }

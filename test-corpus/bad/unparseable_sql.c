@@ -9,4 +9,7 @@ void typo(PGconn *conn) {
     PQclear(r);
     r = PQexec(conn, "SELECT '\xff\xfe' FROM t WHERE x = 1");
     PQclear(r);
+    /* control bytes, including the analyzer's own hole marker, and an embedded NUL */
+    r = PQexec(conn, "SELECT '\x01\x02' FROM t WHERE x = '\x01' || 'a\0b'"); // expected-remark{{the text contains a NUL byte, and the database receives only what comes before it}}
+    PQclear(r);
 }
