@@ -13,6 +13,7 @@
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/Stmt.h"
 #include "clang/Analysis/Analyses/Dominators.h"
 #include "clang/Analysis/CFG.h"
@@ -311,11 +312,30 @@ public:
     bool done = false;
   };
   Entry &get(const FunctionDecl &fd, ASTContext &ctx);
+  // A call of `callee` seen while analyzing its caller, and whether the caller
+  // serializes (a lock, SERIALIZABLE, BEGIN IMMEDIATE) before it on every path.
+  void countCall(const FunctionDecl *callee, bool serialized) {
+    auto &c = Calls[callee->getCanonicalDecl()];
+    c.first++;
+    if (serialized) c.second++;
+  }
+  // Analyzes every function of the translation unit once, so that the calls of
+  // each function are all known before its findings are given out.
+  void analyzeAll(ASTContext &ctx);
+  // The function has internal linkage, is called in this translation unit, and
+  // every caller serializes before calling it: its races are the callers' to protect.
+  bool protectedByAllCallers(const FunctionDecl &fd) const {
+    if (fd.isExternallyVisible()) return false;  // callers in other files are not seen
+    auto it = Calls.find(fd.getCanonicalDecl());
+    return it != Calls.end() && it->second.first > 0 && it->second.first == it->second.second;
+  }
 
 private:
   const ASTContext *Ctx = nullptr;
   std::map<const FunctionDecl *, Entry> Map;
   std::set<const FunctionDecl *> InProgress;
+  std::map<const FunctionDecl *, std::pair<int, int>> Calls;
+  bool AllDone = false;
 };
 
 Results &results() {
@@ -357,6 +377,7 @@ public:
     computeControlDeps();
     collectProcessLocks();
     computeRetries();
+    countCalls();
     Ev.dominates = [this](int a, int b) { return execDominates(a, b); };
     Ev.postDominates = [this](int a, int b) {
       const Pos &pa = ExecPos[a], &pb = ExecPos[b];
@@ -656,6 +677,19 @@ private:
       int k = (int)Ev.processLocks.size() - 1;
       for (Execution &x : Ev.executions)
         if (dominates(l.pos, ExecPos[x.id])) x.processLocks.push_back(k);
+    }
+  }
+
+  // For each call of a function of this translation unit: does this function
+  // serialize before it (its own statements or a helper's, on every path)?
+  void countCalls() {
+    for (const UserCall &u : UserCalls) {
+      const FunctionDecl *callee = userCallee(u.call.expr);
+      if (!callee) continue;
+      bool serialized = false;
+      for (const Execution &x : Ev.executions)
+        if (dominates(ExecPos[x.id], u.pos) && rules::serializesAnything(Ev.statements[x.statement])) serialized = true;
+      results().countCall(callee, serialized);
     }
   }
 
@@ -1917,6 +1951,8 @@ Results::Entry &Results::get(const FunctionDecl &fd, ASTContext &ctx) {
   if (Ctx != &ctx) {
     Map.clear();
     InProgress.clear();
+    Calls.clear();
+    AllDone = false;
     Ctx = &ctx;
   }
   Entry &e = Map[&fd];
@@ -1937,11 +1973,44 @@ Results::Entry &Results::get(const FunctionDecl &fd, ASTContext &ctx) {
 
 void resetAnalysisCache() { results() = Results(); }
 
+namespace {
+class AllFunctions : public RecursiveASTVisitor<AllFunctions> {
+public:
+  std::vector<const FunctionDecl *> Found;
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool shouldVisitLambdaBodies() const { return true; }
+  bool VisitFunctionDecl(FunctionDecl *fd) {
+    if (fd->doesThisDeclarationHaveABody() && !fd->isDependentContext()) Found.push_back(fd);
+    return true;
+  }
+};
+}  // namespace
+
+void Results::analyzeAll(ASTContext &ctx) {
+  if (Ctx == &ctx && AllDone) return;
+  if (Ctx != &ctx) {
+    Map.clear();
+    InProgress.clear();
+    Calls.clear();
+    Ctx = &ctx;
+  }
+  AllDone = true;  // first: the analyses below must not come back here
+  AllFunctions v;
+  v.TraverseDecl(ctx.getTranslationUnitDecl());
+  for (const FunctionDecl *fd : v.Found) get(*fd, ctx);
+}
+
 std::vector<Finding> analyzeFunction(const FunctionDecl &fd, ASTContext &ctx) {
   if (fd.isDependentContext() || fd.isInvalidDecl()) return {};
   const FunctionDecl *def = nullptr;
   if (!fd.hasBody(def) || def != &fd) return {};
-  return results().get(fd, ctx).findings;
+  results().analyzeAll(ctx);
+  Results::Entry &e = results().get(fd, ctx);
+  if (!results().protectedByAllCallers(fd)) return e.findings;
+  std::vector<Finding> kept;  // remarks stay; races protected by every caller do not
+  for (const Finding &f : e.findings)
+    if (f.severity == Severity::Remark) kept.push_back(f);
+  return kept;
 }
 
 namespace {

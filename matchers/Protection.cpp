@@ -47,6 +47,22 @@ std::string joinColumns(const std::vector<std::string> &cols) {
   return s;
 }
 
+bool serializesAnything(const Statement &s) {
+  for (const Facts &f : s.parsed->statements) {
+    if (f.kind == StmtKind::Lock && f.lockMode >= ShareRowExclusive) return true;
+    if (f.advisory == Advisory::Session || f.advisory == Advisory::Xact || f.advisory == Advisory::TrySession ||
+        f.advisory == Advisory::TryXact)
+      return true;
+    if ((f.kind == StmtKind::Transaction || f.kind == StmtKind::Set) && f.isolation == Isolation::Serializable)
+      return true;
+    if (f.kind == StmtKind::Transaction &&
+        (f.sqliteBegin == SqliteBegin::Immediate || f.sqliteBegin == SqliteBegin::Exclusive))
+      return true;
+    if (f.kind == StmtKind::Select && f.rowLock >= RowLock::NoKeyUpdate) return true;
+  }
+  return false;
+}
+
 Loc reportedAt(const Statement &write) { return write.via.empty() ? write.sqlLoc : write.via.back(); }
 
 void addPathNotes(Finding &f, const Statement &s, const std::string &what) {

@@ -126,3 +126,57 @@ int record_depth(PGconn *conn, const char *id)
     PQclear(PQexecParams(conn, "INSERT INTO folder_stats (folder, depth) VALUES ($1, $2)", 2, NULL, p, NULL, NULL, 0));
     return 0;
 }
+
+/* Negative: the helper's check-then-insert runs only under its callers' lock:
+ * every call of it (it is static, so all are in this file) comes after
+ * SERIALIZABLE or an advisory lock on the same connection. */
+static int ensure_user(PGconn *conn, const char *const *p)
+{
+    PGresult *r = PQexecParams(conn, "SELECT 1 FROM users WHERE email = $1", 1, NULL, p, NULL, NULL, 0);
+    int found = PQntuples(r) > 0;
+    PQclear(r);
+    if (!found)
+        PQclear(PQexecParams(conn, "INSERT INTO users (email) VALUES ($1)", 1, NULL, p, NULL, NULL, 0));
+    return found;
+}
+
+int signup(PGconn *conn, const char *const *p)
+{
+    PQclear(PQexec(conn, "BEGIN ISOLATION LEVEL SERIALIZABLE"));
+    int found = ensure_user(conn, p);
+    PQclear(PQexec(conn, "COMMIT"));
+    return found;
+}
+
+int invite(PGconn *conn, const char *const *p)
+{
+    PQclear(PQexec(conn, "BEGIN"));
+    PQclear(PQexecParams(conn, "SELECT pg_advisory_xact_lock(hashtext($1))", 1, NULL, p, NULL, NULL, 0));
+    int found = ensure_user(conn, p);
+    PQclear(PQexec(conn, "COMMIT"));
+    return found;
+}
+
+/* Positive: one of this helper's two callers forgets the lock. */
+static int ensure_team(PGconn *conn, const char *const *p)
+{
+    PGresult *r = PQexecParams(conn, "SELECT 1 FROM teams WHERE slug = $1", 1, NULL, p, NULL, NULL, 0); // expected-note{{check of 'teams' by (slug) here}}
+    int found = PQntuples(r) > 0;
+    PQclear(r);
+    if (!found)
+        PQclear(PQexecParams(conn, "INSERT INTO teams (slug) VALUES ($1)", 1, NULL, p, NULL, NULL, 0)); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO teams (slug) VALUES ($1) ON CONFLICT (slug) DO NOTHING}}
+    return found;
+}
+
+int create_team_locked(PGconn *conn, const char *const *p)
+{
+    PQclear(PQexec(conn, "BEGIN ISOLATION LEVEL SERIALIZABLE"));
+    int found = ensure_team(conn, p);
+    PQclear(PQexec(conn, "COMMIT"));
+    return found;
+}
+
+int create_team(PGconn *conn, const char *const *p)
+{
+    return ensure_team(conn, p);
+}

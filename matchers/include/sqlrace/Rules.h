@@ -49,6 +49,10 @@ void describe(Finding &f, const FunctionEvents &ev, int check, const Execution &
 const char *protection(const FunctionEvents &ev, int check, const Execution &write);
 std::string joinColumns(const std::vector<std::string> &cols);
 
+// The statement takes a lock or isolation that serializes what follows, whatever
+// the table (for a caller protecting the functions it calls).
+bool serializesAnything(const Statement &s);
+
 // Findings that cross functions: the warning goes to the call in the analyzed
 // function through which the INSERT runs, with notes along the way.
 Loc reportedAt(const Statement &write);
