@@ -783,22 +783,41 @@ private:
   }
 
   void computeRetries() {
+    // the branches that test for a unique violation, found once for the function
+    std::vector<const CFGBlock *> tests;
+    bool anyInsert = false;
+    for (const Statement &st : Ev.statements)
+      for (const sql::Facts &f : st.parsed->statements) anyInsert = anyInsert || f.kind == sql::StmtKind::Insert;
+    if (!anyInsert) return;
+    for (const CFGBlock *b : *Cfg) {
+      auto *cond = dyn_cast_or_null<Expr>(b->getTerminatorCondition());
+      if (cond && conditionTestsViolation(cond, Pos{b, (unsigned)b->size()})) tests.push_back(b);
+    }
+    bool hasTry = containsTry(FD.getBody());
     for (Execution &x : Ev.executions) {
       std::string table;
       for (const sql::Facts &f : Ev.statements[x.statement].parsed->statements)
         if (f.kind == sql::StmtKind::Insert) table = f.targetTable;
       if (table.empty()) continue;
-      const Pos &p = ExecPos[x.id];
-      llvm::DenseSet<const CFGBlock *> after = reachable(p.block);
-      for (const CFGBlock *b : *Cfg) {
-        auto *cond = dyn_cast_or_null<Expr>(b->getTerminatorCondition());
-        if (!after.count(b) || !cond || !conditionTestsViolation(cond, Pos{b, (unsigned)b->size()})) continue;
-        for (const CFGBlock::AdjacentBlock &s : b->succs())
-          if (const CFGBlock *sb = s.getReachableBlock())
-            if (leadsBackTo(reachable(sb), x.id, table)) x.retriesOnUniqueViolation = true;
+      if (!tests.empty()) {
+        llvm::DenseSet<const CFGBlock *> after = reachable(ExecPos[x.id].block);
+        for (const CFGBlock *b : tests) {
+          if (!after.count(b)) continue;
+          for (const CFGBlock::AdjacentBlock &s : b->succs())
+            if (const CFGBlock *sb = s.getReachableBlock())
+              if (leadsBackTo(reachable(sb), x.id, table)) x.retriesOnUniqueViolation = true;
+        }
       }
-      if (!x.retriesOnUniqueViolation) x.retriesOnUniqueViolation = caughtAndRetried(x, table);
+      if (!x.retriesOnUniqueViolation && hasTry) x.retriesOnUniqueViolation = caughtAndRetried(x, table);
     }
+  }
+
+  static bool containsTry(const Stmt *s) {
+    if (!s) return false;
+    if (isa<CXXTryStmt>(s)) return true;
+    for (const Stmt *c : s->children())
+      if (containsTry(c)) return true;
+    return false;
   }
 
   // C++: try { INSERT } catch (const pqxx::unique_violation &) { re-read, continue, or call again }
@@ -1995,8 +2014,12 @@ void Results::analyzeAll(ASTContext &ctx) {
     Ctx = &ctx;
   }
   AllDone = true;  // first: the analyses below must not come back here
+  // The main file's functions: callers of a function with internal linkage
+  // are in its own file, and only the main file is reported on.
   AllFunctions v;
-  v.TraverseDecl(ctx.getTranslationUnitDecl());
+  const SourceManager &sm = ctx.getSourceManager();
+  for (Decl *d : ctx.getTranslationUnitDecl()->decls())
+    if (sm.isInMainFile(sm.getExpansionLoc(d->getLocation()))) v.TraverseDecl(d);
   for (const FunctionDecl *fd : v.Found) get(*fd, ctx);
 }
 

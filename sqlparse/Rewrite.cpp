@@ -10,6 +10,8 @@
 #include <cstring>
 #include <map>
 #include <algorithm>
+#include <mutex>
+#include <unordered_map>
 
 namespace sqlrace::sql {
 using namespace tree;
@@ -71,7 +73,7 @@ std::string sqlString(std::string_view s) {
 
 }  // namespace
 
-Rewrite canonical(std::string_view sql) {
+static Rewrite canonicalImpl(std::string_view sql) {
   ParseTree t = parse(normalize(sql).text);
   if (!t) return fail(t.error);
   std::string out, err;
@@ -146,8 +148,8 @@ PgQuery__Node *conflictValue(const PgQuery__Node *val, const std::string &table,
 
 }  // namespace
 
-Rewrite insertOnConflict(std::string_view insertSql, const std::vector<std::string> &keys,
-                         std::string_view updateSql, const std::map<int, int> *updateParams) {
+static Rewrite insertOnConflictImpl(std::string_view insertSql, const std::vector<std::string> &keys,
+                                    std::string_view updateSql, const std::map<int, int> *updateParams) {
   ParseTree t = parse(normalize(insertSql).text);
   PgQuery__InsertStmt *ins = firstInsert(t);
   if (!ins) return fail(t ? "not an INSERT statement" : t.error);
@@ -274,7 +276,7 @@ static void valuesIfConstant(PgQuery__SelectStmt *sel) {
   sel->n_values_lists = 1;
 }
 
-Rewrite insertWithoutColumn(std::string_view insertSql, std::string_view column) {
+static Rewrite insertWithoutColumnImpl(std::string_view insertSql, std::string_view column) {
   ParseTree t = parse(normalize(insertSql).text);
   PgQuery__InsertStmt *ins = firstInsert(t);
   if (!ins) return fail(t ? "not an INSERT statement" : t.error);
@@ -337,7 +339,7 @@ Rewrite insertWithoutColumn(std::string_view insertSql, std::string_view column)
   return r;
 }
 
-Rewrite selectForUpdate(std::string_view selectSql) {
+static Rewrite selectForUpdateImpl(std::string_view selectSql) {
   ParseTree t = parse(normalize(selectSql).text);
   if (!t || t.root->n_stmts == 0 || t.root->stmts[0]->stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
     return fail(t ? "not a SELECT" : t.error);
@@ -535,6 +537,59 @@ std::string restoreCase(std::string_view deparsed, std::string_view original) {
     out += c;
   }
   return out;
+}
+
+}  // namespace sqlrace::sql
+
+namespace sqlrace::sql {
+namespace {
+
+// Rewrites are pure functions of their inputs, and code repeats its SQL: each
+// is computed once per distinct input.
+template <typename F> Rewrite memo(const std::string &key, F compute) {
+  static std::mutex mu;
+  static std::unordered_map<std::string, Rewrite> cache;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = cache.find(key);
+    if (it != cache.end()) return it->second;
+  }
+  Rewrite r = compute();
+  std::lock_guard<std::mutex> lock(mu);
+  cache.emplace(key, r);
+  return r;
+}
+
+std::string keyOf(std::initializer_list<std::string_view> parts) {
+  std::string k;
+  for (std::string_view p : parts) {
+    k += p;
+    k += '\x1f';
+  }
+  return k;
+}
+
+}  // namespace
+
+Rewrite canonical(std::string_view sql) {
+  return memo(keyOf({"canonical", sql}), [&] { return canonicalImpl(sql); });
+}
+
+Rewrite insertOnConflict(std::string_view insertSql, const std::vector<std::string> &keys, std::string_view updateSql,
+                         const std::map<int, int> *updateParams) {
+  std::string k = keyOf({"conflict", insertSql, updateSql, updateParams ? "map" : "nomap"});
+  for (const std::string &key : keys) k += key + ",";
+  if (updateParams)
+    for (const auto &[a, b] : *updateParams) k += std::to_string(a) + ":" + std::to_string(b) + ",";
+  return memo(k, [&] { return insertOnConflictImpl(insertSql, keys, updateSql, updateParams); });
+}
+
+Rewrite insertWithoutColumn(std::string_view insertSql, std::string_view column) {
+  return memo(keyOf({"omit", insertSql, column}), [&] { return insertWithoutColumnImpl(insertSql, column); });
+}
+
+Rewrite selectForUpdate(std::string_view selectSql) {
+  return memo(keyOf({"forupdate", selectSql}), [&] { return selectForUpdateImpl(selectSql); });
 }
 
 }  // namespace sqlrace::sql

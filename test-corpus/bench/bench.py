@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""sqlrace's cost against the floor: on the same inputs, times `clang
+-fsyntax-only`, `sqlrace`, and clang-tidy with the sqlrace checks against
+clang-tidy with one cheap built-in check, and prints the ratios and peak memory.
+Inputs: a generated database-heavy C file at 1x, 2x and 4x size, and a
+header-heavy C++ file (Qt SQL + libpqxx). A program, not a test: targets are
+reported, never asserted.
+
+usage: bench.py [--build build] [--runs 5] [--size 800]
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def measure(cmd, runs):
+    """Median wall seconds and the largest peak RSS (MiB) over `runs` runs."""
+    times, peaks = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        times.append(time.perf_counter() - start)
+        peaks.append(usage.ru_maxrss / 1024.0)
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):
+            sys.exit(f"bench: {' '.join(cmd)} exited with {code}")
+    return statistics.median(times), max(peaks)
+
+
+def pkg_flags(*names):
+    out = subprocess.run(["pkg-config", "--cflags", *names], capture_output=True, text=True, check=True).stdout
+    return out.split()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default=os.path.join(HERE, "..", "..", "build"))
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--size", type=int, default=800, help="service functions in the 1x file")
+    ap.add_argument("--llvm", default="14")
+    args = ap.parse_args()
+    build = os.path.abspath(args.build)
+    sqlrace = os.path.join(build, "bin", "sqlrace")
+    plugin = os.path.join(build, "lib", "sqlrace-tidy.so")
+    clang = shutil.which(f"clang-{args.llvm}") or shutil.which("clang")
+    tidy = shutil.which(f"clang-tidy-{args.llvm}") or shutil.which("clang-tidy")
+    for tool in (sqlrace, plugin, clang, tidy):
+        if not tool or not os.path.exists(tool):
+            sys.exit(f"bench: missing {tool}; build first (scripts/build.sh) and install clang-{args.llvm}")
+
+    work = tempfile.mkdtemp(prefix="sqlrace-bench-")
+    inputs = []
+    for factor in (1, 2, 4):
+        path = os.path.join(work, f"db_heavy_{factor}x.c")
+        with open(path, "w") as f:
+            subprocess.run([sys.executable, os.path.join(HERE, "gen_db_heavy.py"), str(args.size * factor)],
+                           stdout=f, check=True)
+        inputs.append((f"db-heavy C {factor}x ({args.size * factor} functions)", path,
+                       ["-std=c11"] + pkg_flags("libpq")))
+    inputs.append(("header-heavy C++ (Qt SQL + libpqxx)", os.path.join(HERE, "header_heavy.cpp"),
+                   ["-std=c++17", "-fPIC"] + pkg_flags("Qt5Sql", "libpqxx")))
+
+    rows = []
+    for name, path, flags in inputs:
+        floor_t, floor_m = measure([clang, "-fsyntax-only", "-w", *flags, path], args.runs)
+        race_t, race_m = measure([sqlrace, "--no-cross-file", path, "--", *flags], args.runs)
+        base_t, base_m = measure([tidy, "--quiet", "--checks=-*,readability-braces-around-statements", path, "--",
+                                  *flags], args.runs)
+        plug_t, plug_m = measure([tidy, "--quiet", f"--load={plugin}", "--checks=-*,sqlrace-*", path, "--", *flags],
+                                 args.runs)
+        rows.append((name, floor_t, floor_m, race_t, race_m, base_t, plug_t, plug_m))
+
+    print("| input | clang -fsyntax-only | sqlrace | time ratio (target <= 1.10) | memory ratio (target <= 1.20) "
+          "| clang-tidy, one cheap check | clang-tidy + sqlrace checks | plugin ratio (target <= 1.10) |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for name, ft, fm, rt, rm, bt, pt, pm in rows:
+        print(f"| {name} | {ft * 1000:.0f} ms, {fm:.0f} MiB | {rt * 1000:.0f} ms, {rm:.0f} MiB | {rt / ft:.2f} "
+              f"| {rm / fm:.2f} | {bt * 1000:.0f} ms | {pt * 1000:.0f} ms, {pm:.0f} MiB | {pt / bt:.2f} |")
+    # growth: doubling the input should at most double the time
+    t = {r[0].split(" (")[0]: r[3] for r in rows}
+    one, two, four = t.get("db-heavy C 1x"), t.get("db-heavy C 2x"), t.get("db-heavy C 4x")
+    if one and two and four:
+        print()
+        print(f"Growth of sqlrace's time: 2x input -> {two / one:.2f}x time, 4x input -> {four / one:.2f}x time "
+              f"(linear would be 2.00x and 4.00x).")
+    shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
