@@ -324,6 +324,9 @@ public:
   void analyzeAll(ASTContext &ctx);
   // The function has internal linkage, is called in this translation unit, and
   // every caller serializes before calling it: its races are the callers' to protect.
+  // Memo per function of the unit: does its body test for a unique violation?
+  std::map<const FunctionDecl *, bool> ViolationTest;
+
   bool protectedByAllCallers(const FunctionDecl &fd) const {
     if (fd.isExternallyVisible()) return false;  // callers in other files are not seen
     auto it = Calls.find(fd.getCanonicalDecl());
@@ -730,9 +733,12 @@ private:
             if (def.rhs && conditionTestsViolation(def.rhs, def.pos, depth + 1)) found = true;
       } else if (auto *ce = dyn_cast<CallExpr>(s)) {
         const FunctionDecl *def = nullptr;
-        if (ce->getDirectCallee() && ce->getDirectCallee()->hasBody(def) && def != &FD &&
-            mentionsUniqueViolation(def->getBody()))
-          found = true;
+        if (ce->getDirectCallee() && ce->getDirectCallee()->hasBody(def) && def != &FD) {
+          auto &memo = results().ViolationTest;
+          auto it = memo.find(def);
+          if (it == memo.end()) it = memo.emplace(def, mentionsUniqueViolation(def->getBody())).first;
+          if (it->second) found = true;
+        }
       }
       for (const Stmt *c : s->children()) visit(c);
     };
@@ -1971,6 +1977,7 @@ Results::Entry &Results::get(const FunctionDecl &fd, ASTContext &ctx) {
     Map.clear();
     InProgress.clear();
     Calls.clear();
+    ViolationTest.clear();
     AllDone = false;
     Ctx = &ctx;
   }
@@ -2011,6 +2018,7 @@ void Results::analyzeAll(ASTContext &ctx) {
     Map.clear();
     InProgress.clear();
     Calls.clear();
+    ViolationTest.clear();
     Ctx = &ctx;
   }
   AllDone = true;  // first: the analyses below must not come back here
