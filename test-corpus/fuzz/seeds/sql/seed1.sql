@@ -1,0 +1,1 @@
+SELECT COALESCE(MAX(version), 0) + 1 FROM events WHERE tenant = $1

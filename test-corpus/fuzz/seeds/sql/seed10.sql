@@ -1,0 +1,1 @@
+UPDATE accounts SET balance = balance - $2 WHERE id = $1 AND balance >= $2 RETURNING balance

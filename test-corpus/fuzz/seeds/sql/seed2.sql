@@ -1,0 +1,1 @@
+INSERT INTO events (tenant, version, payload) VALUES ($1, $2, $3)

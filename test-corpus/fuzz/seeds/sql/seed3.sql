@@ -1,0 +1,1 @@
+INSERT OR IGNORE INTO genre (name) VALUES (?)

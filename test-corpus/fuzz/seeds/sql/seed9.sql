@@ -1,0 +1,1 @@
+SELECT $tag$ x $tag$, 'a''b', "q""x" FROM `t`
