@@ -4,8 +4,9 @@
 set -euo pipefail
 V="${SQLRACE_LLVM_VERSION:-14}"
 PACKAGES=(
-  cmake make g++ ccache pkg-config
+  cmake make g++ ccache pkg-config python3
   "llvm-$V-dev" "libclang-$V-dev" "libclang-cpp$V-dev" "libclang-common-$V-dev" "clang-tidy-$V"
+  "clang-$V" "libclang-rt-$V-dev"   # the benchmark's floor, and libFuzzer for scripts/fuzz.sh
   libpg-query-dev libprotobuf-c-dev
   libgtest-dev libbenchmark-dev
   libpq-dev libsqlite3-dev
