@@ -703,7 +703,8 @@ private:
     if (!s) return false;
     if (auto *e = dyn_cast<Expr>(s)) {
       SourceLocation l = e->getBeginLoc();
-      if (l.isMacroID()) {
+      // the constants are macros (SQLITE_CONSTRAINT, ER_DUP_ENTRY): look at literals and parens from them
+      if (l.isMacroID() && (isa<IntegerLiteral>(e) || isa<ParenExpr>(e))) {
         llvm::StringRef m = Lexer::getImmediateMacroName(l, SM, Ctx.getLangOpts());
         if (m == "SQLITE_CONSTRAINT" || m == "SQLITE_CONSTRAINT_UNIQUE" || m == "SQLITE_CONSTRAINT_PRIMARYKEY" ||
             m == "ER_DUP_ENTRY" || m == "ER_DUP_KEY" || m == "ER_DUP_ENTRY_WITH_KEY_NAME")
@@ -717,6 +718,27 @@ private:
     for (const Stmt *c : s->children())
       if (mentionsUniqueViolation(c)) return true;
     return false;
+  }
+
+  // Cheap first look: the body, or a helper it calls, mentions a unique-violation marker at all.
+  bool mayTestViolation(const Stmt *body) {
+    if (mentionsUniqueViolation(body)) return true;
+    bool found = false;
+    std::function<void(const Stmt *)> visit = [&](const Stmt *s) {
+      if (!s || found) return;
+      if (auto *ce = dyn_cast<CallExpr>(s)) {
+        const FunctionDecl *def = nullptr;
+        if (ce->getDirectCallee() && ce->getDirectCallee()->hasBody(def) && def != &FD) {
+          auto &memo = results().ViolationTest;
+          auto it = memo.find(def);
+          if (it == memo.end()) it = memo.emplace(def, mentionsUniqueViolation(def->getBody())).first;
+          found = it->second;
+        }
+      }
+      for (const Stmt *c : s->children()) visit(c);
+    };
+    visit(body);
+    return found;
   }
 
   // The condition tests for a unique violation itself, through a flag set from
@@ -795,11 +817,14 @@ private:
     for (const Statement &st : Ev.statements)
       for (const sql::Facts &f : st.parsed->statements) anyInsert = anyInsert || f.kind == sql::StmtKind::Insert;
     if (!anyInsert) return;
-    for (const CFGBlock *b : *Cfg) {
-      auto *cond = dyn_cast_or_null<Expr>(b->getTerminatorCondition());
-      if (cond && conditionTestsViolation(cond, Pos{b, (unsigned)b->size()})) tests.push_back(b);
-    }
+    if (mayTestViolation(FD.getBody()))
+      for (const CFGBlock *b : *Cfg) {
+        auto *cond = dyn_cast_or_null<Expr>(b->getTerminatorCondition());
+        if (cond && conditionTestsViolation(cond, Pos{b, (unsigned)b->size()})) tests.push_back(b);
+      }
     bool hasTry = containsTry(FD.getBody());
+    // nothing in this function or the helpers it calls tests for a violation: no retry to find
+    if (tests.empty() && !hasTry) return;
     for (Execution &x : Ev.executions) {
       std::string table;
       for (const sql::Facts &f : Ev.statements[x.statement].parsed->statements)
