@@ -11,7 +11,7 @@ PACKAGES=(
   libgtest-dev libbenchmark-dev
   libpq-dev libsqlite3-dev
   # the real API headers the corpus compiles against
-  libpqxx-dev libmariadb-dev unixodbc-dev qtbase5-dev libsoci-dev libboost-dev libpoco-dev
+  libpqxx-dev libmariadb-dev unixodbc-dev qtbase5-dev qt6-base-dev libsoci-dev libboost-dev libpoco-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

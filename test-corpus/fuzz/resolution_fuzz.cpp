@@ -83,27 +83,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 }
 
 #ifdef SQLRACE_FUZZ_STANDALONE
-#include <dirent.h>
-#include <fstream>
-#include <iostream>
-#include <sstream>
-int main(int argc, char **argv) {
-  int n = 0;
-  for (int i = 1; i < argc; ++i) {
-    DIR *d = opendir(argv[i]);
-    if (!d) continue;
-    while (dirent *e = readdir(d)) {
-      if (e->d_name[0] == '.') continue;
-      std::ifstream in(std::string(argv[i]) + "/" + e->d_name, std::ios::binary);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      std::string s = ss.str();
-      LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t *>(s.data()), s.size());
-      ++n;
-    }
-    closedir(d);
-  }
-  std::cout << "ran " << n << " inputs\n";
-  return n > 0 ? 0 : 1;
-}
+#include "replay_main.h"
 #endif
