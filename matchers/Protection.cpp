@@ -235,6 +235,7 @@ void protectionRemarks(const FunctionEvents &ev, int check, const Execution &wri
   f.rule = rule;
   f.severity = Severity::Remark;
   f.loc = reportedAt(reportAt);
+  f.key = "remark\x1f" + ev.statements[check].text + "\x1f" + reportAt.text;
   if (w == "SERIALIZABLE isolation" && !ev.handlesSerializationFailure) {
     f.message = "protected by SERIALIZABLE isolation: one of two concurrent sessions fails with SQLSTATE 40001 "
                 "(serialization failure), and no retry of that failure is visible here, so the code fails "
@@ -268,6 +269,8 @@ void describe(Finding &f, const FunctionEvents &ev, int check, const Execution &
               const std::string &message) {
   f.rule = rule;
   f.message = message;
+  f.key = ev.statements[check].text + "\x1f" + ev.statements[write.statement].text;
+  f.check = ev.statements[check].sqlLoc;
   if (auto in = ineffectiveProtection(ev, check, write)) {
     f.rule = "ineffective-lock";
     f.message = message.substr(0, message.find(" without a lock")) + ", protected only by " + in->what +

@@ -11,6 +11,7 @@ void unparsedSql(const FunctionEvents &ev, std::vector<Finding> &out) {
     f.rule = "unparsed-sql";
     f.severity = Severity::Remark;
     f.loc = s.sqlLoc;
+    f.key = s.text;
     f.message = "cannot parse this SQL (" + s.parsed->error + ")";
     if (s.text.find('\0') != std::string::npos)
       f.message += "; the text contains a NUL byte, and the database receives only what comes before it";

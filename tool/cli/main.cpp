@@ -5,6 +5,7 @@
 #include "sqlrace/Analyzer.h"
 #include "sqlrace/Config.h"
 #include "sqlrace/Rules.h"
+#include "Report.h"
 
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/ASTContext.h"
@@ -17,11 +18,14 @@
 #include "clang/Tooling/Tooling.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/xxhash.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <atomic>
+#include <set>
 
 using namespace clang;
 using namespace clang::tooling;
@@ -49,6 +53,31 @@ llvm::cl::opt<std::string> CacheDir("cache-dir", llvm::cl::cat(Category),
                                                   "<build dir>/.sqlrace-cache with -p)"));
 llvm::cl::opt<bool> NoCrossFile("no-cross-file", llvm::cl::cat(Category),
                                 llvm::cl::desc("Do not join functions across files (skips the first pass)"));
+llvm::cl::opt<std::string> Format("format", llvm::cl::cat(Category), llvm::cl::init("text"),
+                                 llvm::cl::desc("Output: text (clang style, the default), json or sarif"));
+llvm::cl::opt<std::string> OutputFile("o", llvm::cl::cat(Category),
+                                     llvm::cl::desc("Write the report to this file instead of standard output"));
+llvm::cl::opt<bool> ExitZero("exit-zero", llvm::cl::cat(Category),
+                             llvm::cl::desc("Exit 0 even when there are findings (errors still exit 2)"));
+llvm::cl::opt<std::string> Baseline("baseline", llvm::cl::cat(Category),
+                                    llvm::cl::desc("Report only findings whose fingerprint is not in this baseline"));
+llvm::cl::opt<std::string> BaselineWrite("baseline-write", llvm::cl::cat(Category),
+                                         llvm::cl::desc("Write the fingerprints of this run's findings to a baseline"));
+llvm::cl::opt<std::string> Root("root", llvm::cl::cat(Category),
+                                llvm::cl::desc("Paths in reports are relative to this directory (default: the "
+                                               "current one)"));
+llvm::cl::opt<bool> ShowInterleaving("show-interleaving", llvm::cl::cat(Category),
+                                     llvm::cl::desc("Text output: print the two-session interleaving of each race"));
+llvm::cl::opt<bool> RequireNolintReason("require-nolint-reason", llvm::cl::cat(Category),
+                                        llvm::cl::desc("A NOLINT(sqlrace-...) without a reason after it is "
+                                                       "itself reported"));
+llvm::cl::opt<bool> ListRules("list-rules", llvm::cl::cat(Category), llvm::cl::desc("List the rules and exit"));
+llvm::cl::opt<std::string> Explain("explain", llvm::cl::cat(Category),
+                                   llvm::cl::desc("Print the documentation of a rule and exit"));
+llvm::cl::opt<bool> Merge("merge", llvm::cl::cat(Category),
+                          llvm::cl::desc("Merge the JSON or SARIF reports given as files (from --shard runs)"));
+llvm::cl::opt<std::string> Shard("shard", llvm::cl::cat(Category),
+                                 llvm::cl::desc("K/N: analyze only the K-th of N shares of the files (1 <= K <= N)"));
 llvm::cl::opt<bool> DumpEvents("dump-events", llvm::cl::cat(Category),
                                 llvm::cl::desc("Print the statements, executions and dependences of each function"));
 llvm::cl::opt<std::string> ResourceDir("resource-dir", llvm::cl::cat(Category),
@@ -58,7 +87,46 @@ llvm::cl::opt<std::string> ResourceDir("resource-dir", llvm::cl::cat(Category),
 struct RunState {
   unsigned warnings = 0;
   unsigned filesWithErrors = 0;
+  std::vector<sqlrace::report::Item> items;
 };
+
+const std::pair<const char *, const char *> RuleDocs[] = {
+#include "RuleDocs.inc"
+};
+
+std::string docOf(const std::string &id) {
+  for (const auto &[k, v] : RuleDocs)
+    if (id == k) return v;
+  return {};
+}
+
+// NOLINT / NOLINTNEXTLINE(sqlrace-<rule>, ...) on the line or the one before;
+// `reason` tells whether words follow the list.
+bool suppressed(llvm::StringRef line, llvm::StringRef prev, const std::string &rule, bool &reason) {
+  auto check = [&](llvm::StringRef text, llvm::StringRef marker) {
+    size_t at = text.find(marker);
+    if (at == llvm::StringRef::npos) return false;
+    llvm::StringRef rest = text.substr(at + marker.size());
+    if (marker == "NOLINT" && (rest.startswith("NEXTLINE") || rest.startswith("BEGIN") || rest.startswith("END")))
+      return false;
+    bool match = true;
+    if (rest.startswith("(")) {
+      size_t close = rest.find(')');
+      llvm::StringRef list = rest.substr(1, close == llvm::StringRef::npos ? llvm::StringRef::npos : close - 1);
+      match = false;
+      llvm::SmallVector<llvm::StringRef, 4> items;
+      list.split(items, ',');
+      for (llvm::StringRef item : items) {
+        item = item.trim();
+        if (item == "*" || item == "sqlrace-*" || item == "sqlrace-" + rule) match = true;
+      }
+      rest = close == llvm::StringRef::npos ? llvm::StringRef() : rest.substr(close + 1);
+    }
+    reason = !rest.ltrim(" \t:-").trim().empty();
+    return match;
+  };
+  return check(line, "NOLINT") || check(prev, "NOLINTNEXTLINE");
+}
 
 void printDiag(const SourceManager &SM, sqlrace::Loc l, const char *level, const std::string &msg, const char *rule) {
   if (l.ext >= 0) {  // a place in another file (through a cross-file summary)
@@ -91,6 +159,13 @@ void printDiag(const SourceManager &SM, sqlrace::Loc l, const char *level, const
   os << "^\n";
 }
 
+std::string RootDir() {
+  llvm::SmallString<256> r(Root.empty() ? "." : Root.getValue());
+  llvm::sys::fs::make_absolute(r);
+  llvm::sys::path::remove_dots(r, true);
+  return std::string(r.str());
+}
+
 class Visitor : public RecursiveASTVisitor<Visitor> {
 public:
   Visitor(ASTContext &ctx, RunState &st) : Ctx(ctx), St(st) {}
@@ -107,13 +182,83 @@ public:
     }
     for (const sqlrace::Finding &f : sqlrace::analyzeFunction(*fd, Ctx)) {
       if (f.rule == "unresolved-sql" && !Verbose) continue;
-      bool remark = f.severity == sqlrace::Severity::Remark;
-      printDiag(SM, f.loc, remark ? "remark" : "warning", f.message, f.rule.c_str());
-      for (const sqlrace::Note &n : f.notes) printDiag(SM, n.loc, "note", n.message, nullptr);
-      if (!remark) St.warnings++;
+      sqlrace::report::Item item;
+      item.rule = f.rule;
+      item.level = f.severity == sqlrace::Severity::Remark ? "remark" : "warning";
+      item.at = place(f.loc);
+      item.message = f.message;
+      item.sql = f.rewrite;
+      item.function = fd->getQualifiedNameAsString();
+      if (f.check.valid()) item.check = place(f.check);
+      for (const sqlrace::Note &n : f.notes) item.notes.push_back({place(n.loc), n.message});
+      // fingerprint: rule, file, function and the SQL involved -- not line numbers
+      std::string basis = f.rule + "\x1f" + item.at.file + "\x1f" + item.function + "\x1f" + f.key;
+      char hex[17];
+      snprintf(hex, sizeof hex, "%016llx", (unsigned long long)llvm::xxHash64(basis));
+      item.fingerprint = hex;
+      // NOLINT(sqlrace-<rule>) on the line, NOLINTNEXTLINE on the line before
+      llvm::StringRef line, prev;
+      sourceLines(f.loc, line, prev);
+      item.sourceLine = line.str();
+      bool reason = false;
+      if (suppressed(line, prev, f.rule, reason)) {
+        if (RequireNolintReason && !reason) {
+          sqlrace::report::Item why = item;
+          why.rule = "nolint-reason";
+          why.message = "suppression of sqlrace-" + f.rule + " without a reason: say why the race cannot happen";
+          why.notes.clear();
+          why.sql.clear();
+          why.check = {};
+          St.items.push_back(why);
+          St.warnings++;
+        }
+        continue;
+      }
+      St.items.push_back(std::move(item));
     }
     return true;
   }
+
+private:
+  std::string relative(std::string path) const {
+    llvm::SmallString<256> abs(path);
+    llvm::sys::fs::make_absolute(abs);
+    llvm::sys::path::remove_dots(abs, true);
+    std::string root = RootDir();
+    if (!root.empty() && llvm::StringRef(abs).startswith(root + "/")) return std::string(abs.substr(root.size() + 1));
+    return std::string(abs.str());
+  }
+
+  sqlrace::report::Place place(sqlrace::Loc l) const {
+    sqlrace::report::Place p;
+    if (l.ext >= 0) {
+      const sqlrace::ExternalLoc &e = sqlrace::externalLocs()[l.ext];
+      return {relative(e.file), e.line, e.col};
+    }
+    PresumedLoc pl = Ctx.getSourceManager().getPresumedLoc(SourceLocation::getFromRawEncoding(l.raw));
+    if (pl.isValid()) p = {relative(pl.getFilename()), pl.getLine(), pl.getColumn()};
+    return p;
+  }
+
+  void sourceLines(sqlrace::Loc l, llvm::StringRef &line, llvm::StringRef &prev) const {
+    if (l.ext >= 0) return;
+    const SourceManager &SM = Ctx.getSourceManager();
+    SourceLocation loc = SourceLocation::getFromRawEncoding(l.raw);
+    bool invalid = false;
+    llvm::StringRef buf = SM.getBufferData(SM.getFileID(loc), &invalid);
+    if (invalid) return;
+    unsigned off = SM.getFileOffset(loc);
+    size_t begin = off == 0 ? 0 : buf.rfind('\n', off - 1);
+    begin = begin == llvm::StringRef::npos || off == 0 ? 0 : begin + 1;
+    size_t end = buf.find('\n', off);
+    line = buf.slice(begin, end == llvm::StringRef::npos ? buf.size() : end);
+    if (begin > 0) {
+      size_t pb = begin >= 2 ? buf.rfind('\n', begin - 2) : llvm::StringRef::npos;
+      prev = buf.slice(pb == llvm::StringRef::npos ? 0 : pb + 1, begin - 1);
+    }
+  }
+
+public:
 
 private:
   ASTContext &Ctx;
@@ -295,6 +440,42 @@ int main(int argc, const char **argv) {
   }
   llvm::cl::HideUnrelatedOptions(Category);
   if (!llvm::cl::ParseCommandLineOptions(nargs, argv, Overview, &llvm::errs())) return 2;
+  if (ListRules) {
+    for (const sqlrace::RuleInfo &r : sqlrace::allRules()) llvm::outs() << r.id << "\t" << r.summary << "\n";
+    return 0;
+  }
+  if (!Explain.empty()) {
+    std::string id = llvm::StringRef(Explain).consume_front("sqlrace-") ? Explain.substr(8) : Explain.getValue();
+    std::string doc = docOf(id);
+    if (doc.empty()) {
+      llvm::errs() << "sqlrace: error: no rule '" << Explain << "' (see --list-rules)\n";
+      return 2;
+    }
+    llvm::outs() << doc;
+    return 0;
+  }
+  if (Format != "text" && Format != "json" && Format != "sarif") {
+    llvm::errs() << "sqlrace: error: --format must be text, json or sarif\n";
+    return 2;
+  }
+  if (Merge) {
+    std::vector<std::string> texts;
+    for (const std::string &f : SourcePaths) {
+      auto buf = llvm::MemoryBuffer::getFile(f);
+      if (!buf) {
+        llvm::errs() << "sqlrace: error: " << f << ": " << buf.getError().message() << "\n";
+        return 2;
+      }
+      texts.push_back((*buf)->getBuffer().str());
+    }
+    std::string out, error;
+    if (!sqlrace::report::merge(texts, out, error)) {
+      llvm::errs() << "sqlrace: error: cannot merge: " << error << "\n";
+      return 2;
+    }
+    llvm::outs() << out;
+    return 0;
+  }
   if (!db) {
     if (!BuildPath.empty())
       db = CompilationDatabase::autoDetectFromDirectory(BuildPath, err);
@@ -313,6 +494,23 @@ int main(int argc, const char **argv) {
     llvm::errs() << "sqlrace: error: no input files (the compilation database lists none)\n";
     return 2;
   }
+  if (!Shard.empty()) {  // K/N: every N-th file, starting with the K-th, in a stable order
+    unsigned k = 0, n = 0;
+    if (sscanf(Shard.c_str(), "%u/%u", &k, &n) != 2 || n == 0 || k == 0 || k > n) {
+      llvm::errs() << "sqlrace: error: --shard must be K/N with 1 <= K <= N\n";
+      return 2;
+    }
+    std::sort(files.begin(), files.end());
+    std::vector<std::string> mine;
+    for (size_t i = 0; i < files.size(); ++i)
+      if (i % n == k - 1) mine.push_back(files[i]);
+    files = mine;
+    if (files.empty()) {  // nothing for this shard: an empty report
+      RunState none;
+      files = {};
+    }
+  }
+
   // The user's wrappers and dialect: one file for the run, or the nearest to each file.
   std::string configError;
   if (!ConfigPath.empty()) {
@@ -349,10 +547,78 @@ int main(int argc, const char **argv) {
   RunState st;
   Factory factory(st);
   int rc = tool.run(&factory);
+  // Baselines: write this run's fingerprints, or keep only findings not in the given one.
+  if (!Baseline.empty()) {
+    auto buf = llvm::MemoryBuffer::getFile(Baseline);
+    std::vector<std::string> known;
+    std::string error;
+    if (!buf || !sqlrace::report::readFingerprints((*buf)->getBuffer().str(), known, error)) {
+      llvm::errs() << "sqlrace: error: baseline " << Baseline << ": " << (buf ? error : buf.getError().message())
+                   << "\n";
+      return 2;
+    }
+    std::set<std::string> seen(known.begin(), known.end());
+    std::vector<sqlrace::report::Item> fresh;
+    for (auto &i : st.items)
+      if (!seen.count(i.fingerprint)) fresh.push_back(std::move(i));
+    st.items = std::move(fresh);
+  }
+  if (!BaselineWrite.empty()) {
+    std::error_code ec;
+    llvm::raw_fd_ostream out(BaselineWrite, ec);
+    if (ec) {
+      llvm::errs() << "sqlrace: error: " << BaselineWrite << ": " << ec.message() << "\n";
+      return 2;
+    }
+    out << sqlrace::report::baselineJson(st.items);
+  }
+  unsigned warnings = 0;
+  for (const auto &i : st.items) warnings += i.level == "warning";
+
+  std::string text;
+  if (Format == "json") {
+    text = sqlrace::report::toJson(st.items);
+  } else if (Format == "sarif") {
+    std::vector<sqlrace::report::RuleDoc> rules;
+    for (const sqlrace::RuleInfo &r : sqlrace::allRules()) rules.push_back({r.id, r.summary, docOf(r.id)});
+    rules.push_back({"nolint-reason", "a NOLINT suppression without a reason", ""});
+    text = sqlrace::report::toSarif(st.items, rules, SQLRACE_VERSION, "file://" + RootDir() + "/");
+  } else {
+    llvm::raw_string_ostream os(text);
+    auto line = [&](const sqlrace::report::Place &p, const char *level, const std::string &msg, const std::string &rule) {
+      if (p.valid()) os << p.file << ":" << p.line << ":" << p.col << ": ";
+      os << level << ": " << msg;
+      if (!rule.empty()) os << " [sqlrace-" << rule << "]";
+      os << "\n";
+    };
+    for (const auto &i : st.items) {
+      line(i.at, i.level.c_str(), i.message, i.rule);
+      if (!i.sourceLine.empty()) {
+        os << i.sourceLine << "\n";
+        for (unsigned c = 1; c < i.at.col; ++c) os << (c - 1 < i.sourceLine.size() && i.sourceLine[c - 1] == '\t' ? '\t' : ' ');
+        os << "^\n";
+      }
+      for (const auto &[p, m] : i.notes) line(p, "note", m, "");
+      if (ShowInterleaving && i.level == "warning") os << sqlrace::report::interleaving(i);
+    }
+    os.flush();
+  }
+  if (!OutputFile.empty()) {
+    std::error_code ec;
+    llvm::raw_fd_ostream out(OutputFile, ec);
+    if (ec) {
+      llvm::errs() << "sqlrace: error: " << OutputFile << ": " << ec.message() << "\n";
+      return 2;
+    }
+    out << text;
+  } else {
+    llvm::outs() << text;
+  }
+
   if (rc != 0 && st.filesWithErrors == 0) {
     llvm::errs() << "sqlrace: error: some files could not be analyzed (see the messages above)\n";
     return 2;
   }
   if (st.filesWithErrors) return 2;
-  return st.warnings ? 1 : 0;
+  return warnings && !ExitZero ? 1 : 0;
 }

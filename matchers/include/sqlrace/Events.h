@@ -108,6 +108,10 @@ struct Finding {
   std::string message;
   std::vector<Note> notes;
   std::string rewrite;  // suggested SQL, empty if none
+  // What identifies the finding across edits elsewhere in the file (the SQL of
+  // the check and of the write), for fingerprints; frontends add file and function.
+  std::string key;
+  Loc check;  // where the check runs (for the interleaving), if the rule has one
 };
 
 struct FunctionEvents {

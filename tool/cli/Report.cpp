@@ -1,0 +1,228 @@
+#include "Report.h"
+
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <optional>
+
+namespace sqlrace::report {
+namespace {
+
+const char *InfoUri = "https://github.com/sqlrace/sqlrace";
+
+std::string str(const llvm::json::Value &v) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << llvm::formatv("{0:2}", v);
+  return os.str();
+}
+
+llvm::json::Object place(const Place &p) {
+  return llvm::json::Object{{"file", p.file}, {"line", (int64_t)p.line}, {"column", (int64_t)p.col}};
+}
+
+llvm::json::Object physical(const Place &p) {
+  return llvm::json::Object{
+      {"physicalLocation",
+       llvm::json::Object{{"artifactLocation", llvm::json::Object{{"uri", p.file}, {"uriBaseId", "%SRCROOT%"}}},
+                          {"region", llvm::json::Object{{"startLine", (int64_t)p.line},
+                                                        {"startColumn", (int64_t)p.col}}}}}};
+}
+
+llvm::json::Object withMessage(llvm::json::Object loc, const std::string &text) {
+  loc["message"] = llvm::json::Object{{"text", text}};
+  return loc;
+}
+
+}  // namespace
+
+std::string toJson(const std::vector<Item> &items) {
+  llvm::json::Array out;
+  for (const Item &i : items) {
+    llvm::json::Array notes;
+    for (const auto &[p, m] : i.notes) {
+      llvm::json::Object n = place(p);
+      n["message"] = m;
+      notes.push_back(std::move(n));
+    }
+    llvm::json::Object o{{"rule", i.rule},
+                         {"level", i.level},
+                         {"message", i.message},
+                         {"location", place(i.at)},
+                         {"function", i.function},
+                         {"notes", std::move(notes)},
+                         {"fingerprint", i.fingerprint}};
+    if (!i.sql.empty()) o["suggestedSql"] = i.sql;
+    if (i.check.valid()) o["check"] = place(i.check);
+    out.push_back(std::move(o));
+  }
+  return str(llvm::json::Object{{"tool", "sqlrace"}, {"findings", std::move(out)}}) + "\n";
+}
+
+std::string toSarif(const std::vector<Item> &items, const std::vector<RuleDoc> &rules, const std::string &version,
+                    const std::string &rootUri) {
+  llvm::json::Array ruleArr;
+  for (const RuleDoc &r : rules) {
+    std::string name;
+    bool up = true;
+    for (char c : r.id) {  // check-then-insert -> CheckThenInsert
+      if (c == '-') {
+        up = true;
+        continue;
+      }
+      name += up ? (char)std::toupper((unsigned char)c) : c;
+      up = false;
+    }
+    ruleArr.push_back(llvm::json::Object{
+        {"id", r.id},
+        {"name", name},
+        {"shortDescription", llvm::json::Object{{"text", r.summary}}},
+        {"fullDescription", llvm::json::Object{{"text", r.summary}}},
+        {"help", llvm::json::Object{{"text", r.summary}, {"markdown", r.markdown}}},
+        {"helpUri", std::string(InfoUri) + "/blob/main/docs/rules/" + r.id + ".md"},
+        {"defaultConfiguration", llvm::json::Object{{"level", r.id == "unparsed-sql" ? "note" : "warning"}}}});
+  }
+  llvm::json::Array results;
+  for (const Item &i : items) {
+    int index = 0;
+    for (size_t k = 0; k < rules.size(); ++k)
+      if (rules[k].id == i.rule) index = (int)k;
+    llvm::json::Array related;
+    int id = 1;
+    for (const auto &[p, m] : i.notes) {
+      if (!p.valid()) continue;
+      llvm::json::Object r = withMessage(physical(p), m);
+      r["id"] = id++;
+      related.push_back(std::move(r));
+    }
+    llvm::json::Object res{{"ruleId", i.rule},
+                           {"ruleIndex", index},
+                           {"level", i.level == "remark" ? "note" : "warning"},
+                           {"message", llvm::json::Object{{"text", i.message}}},
+                           {"locations", llvm::json::Array{physical(i.at)}},
+                           {"relatedLocations", std::move(related)},
+                           {"partialFingerprints", llvm::json::Object{{"sqlraceFingerprint/v1", i.fingerprint}}}};
+    if (i.check.valid() && i.level != "remark") {
+      // two sessions: T1 checks, T2 checks, T1 writes, T2 writes
+      auto step = [&](const Place &p, const std::string &text, int order) {
+        return llvm::json::Object{{"location", withMessage(physical(p), text)}, {"executionOrder", order}};
+      };
+      llvm::json::Array t1{step(i.check, "session 1 runs the check", 1), step(i.at, "session 1 writes", 3)};
+      llvm::json::Array t2{step(i.check, "session 2 runs the same check before session 1 has written", 2),
+                           step(i.at, "session 2 writes too: the race", 4)};
+      res["codeFlows"] = llvm::json::Array{llvm::json::Object{
+          {"message", llvm::json::Object{{"text", "two sessions interleaved"}}},
+          {"threadFlows", llvm::json::Array{llvm::json::Object{{"id", "session-1"}, {"locations", std::move(t1)}},
+                                            llvm::json::Object{{"id", "session-2"}, {"locations", std::move(t2)}}}}}};
+    }
+    if (!i.sql.empty()) res["properties"] = llvm::json::Object{{"suggestedSql", i.sql}};
+    results.push_back(std::move(res));
+  }
+  llvm::json::Object run{
+      {"tool", llvm::json::Object{{"driver", llvm::json::Object{{"name", "sqlrace"},
+                                                                {"version", version},
+                                                                {"semanticVersion", version},
+                                                                {"informationUri", InfoUri},
+                                                                {"rules", std::move(ruleArr)}}}}},
+      {"originalUriBaseIds", llvm::json::Object{{"%SRCROOT%", llvm::json::Object{{"uri", rootUri}}}}},
+      {"results", std::move(results)}};
+  return str(llvm::json::Object{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+                                {"version", "2.1.0"},
+                                {"runs", llvm::json::Array{std::move(run)}}}) +
+         "\n";
+}
+
+std::string interleaving(const Item &i) {
+  if (!i.check.valid()) return {};
+  auto at = [](const Place &p) { return p.file + ":" + std::to_string(p.line); };
+  return "  session 1: check (" + at(i.check) + ")\n  session 2: check (" + at(i.check) +
+         "), before session 1 writes\n  session 1: write (" + at(i.at) + ")\n  session 2: write (" + at(i.at) +
+         "): the race\n";
+}
+
+bool readFingerprints(const std::string &text, std::vector<std::string> &out, std::string &error) {
+  llvm::Expected<llvm::json::Value> v = llvm::json::parse(text);
+  if (!v) {
+    error = llvm::toString(v.takeError());
+    return false;
+  }
+  const llvm::json::Object *o = v->getAsObject();
+  if (!o) {
+    error = "not a sqlrace report or baseline";
+    return false;
+  }
+  if (const llvm::json::Array *fps = o->getArray("fingerprints")) {  // baseline
+    for (const llvm::json::Value &f : *fps)
+      if (auto s = f.getAsString()) out.push_back(s->str());
+    return true;
+  }
+  if (const llvm::json::Array *fs = o->getArray("findings")) {  // JSON report
+    for (const llvm::json::Value &f : *fs)
+      if (const llvm::json::Object *fo = f.getAsObject())
+        if (auto s = fo->getString("fingerprint")) out.push_back(s->str());
+    return true;
+  }
+  if (const llvm::json::Array *runs = o->getArray("runs")) {  // SARIF
+    for (const llvm::json::Value &r : *runs)
+      if (const llvm::json::Object *ro = r.getAsObject())
+        if (const llvm::json::Array *res = ro->getArray("results"))
+          for (const llvm::json::Value &x : *res)
+            if (const llvm::json::Object *xo = x.getAsObject())
+              if (const llvm::json::Object *pf = xo->getObject("partialFingerprints"))
+                if (auto s = pf->getString("sqlraceFingerprint/v1")) out.push_back(s->str());
+    return true;
+  }
+  error = "not a sqlrace report or baseline";
+  return false;
+}
+
+std::string baselineJson(const std::vector<Item> &items) {
+  llvm::json::Array fps;
+  for (const Item &i : items) fps.push_back(i.fingerprint);
+  return str(llvm::json::Object{{"tool", "sqlrace"}, {"fingerprints", std::move(fps)}}) + "\n";
+}
+
+bool merge(const std::vector<std::string> &texts, std::string &out, std::string &error) {
+  std::optional<llvm::json::Value> first;
+  llvm::json::Array findings, results;
+  for (const std::string &t : texts) {
+    llvm::Expected<llvm::json::Value> v = llvm::json::parse(t);
+    if (!v) {
+      error = llvm::toString(v.takeError());
+      return false;
+    }
+    llvm::json::Object *o = v->getAsObject();
+    if (!o) {
+      error = "not a sqlrace report";
+      return false;
+    }
+    if (llvm::json::Array *fs = o->getArray("findings")) {
+      for (llvm::json::Value &f : *fs) findings.push_back(std::move(f));
+    } else if (llvm::json::Array *runs = o->getArray("runs")) {
+      for (llvm::json::Value &r : *runs)
+        if (llvm::json::Object *ro = r.getAsObject())
+          if (llvm::json::Array *res = ro->getArray("results"))
+            for (llvm::json::Value &x : *res) results.push_back(std::move(x));
+    } else {
+      error = "not a sqlrace report";
+      return false;
+    }
+    if (!first) first = std::move(*v);
+  }
+  if (!first) {
+    error = "nothing to merge";
+    return false;
+  }
+  llvm::json::Object *o = first->getAsObject();
+  if (o->getArray("findings")) {
+    (*o)["findings"] = std::move(findings);
+  } else if (llvm::json::Array *runs = o->getArray("runs"); runs && !runs->empty()) {
+    llvm::json::Value run = std::move((*runs)[0]);  // one run, with every shard's results
+    (*run.getAsObject())["results"] = std::move(results);
+    (*o)["runs"] = llvm::json::Array{std::move(run)};
+  }
+  out = str(std::move(*first)) + "\n";
+  return true;
+}
+
+}  // namespace sqlrace::report
