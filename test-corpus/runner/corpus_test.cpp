@@ -463,3 +463,127 @@ TEST(Hostile, EmptyAndMalformedCompileDatabases) {
   EXPECT_NE(bad.out.find("compilation database"), std::string::npos) << bad.out;
 }
 }  // namespace
+
+// ---- the gate: reports, fingerprints, baselines, suppressions, shards ------------
+namespace {
+void readFingerprintsFromJson(const std::string &json, std::vector<std::string> &out) {
+  const std::string key = "\"fingerprint\": \"";
+  for (size_t p = json.find(key); p != std::string::npos; p = json.find(key, p + 1)) {
+    size_t b = p + key.size();
+    out.push_back(json.substr(b, json.find('"', b) - b));
+  }
+}
+
+std::string racyFile(const std::string &dir, const std::string &prefix = "") {
+  std::string file = dir + "/racy.c";
+  std::ofstream(file) << prefix << readFile(SQLRACE_CORPUS_DIR "/cases/pq_product_sync.c");
+  return file;
+}
+
+TEST(Gate, JsonAndSarifReports) {
+  std::string dir = tempDir(), file = racyFile(dir);
+  RunResult j = run("cd " + dir + " && " + SQLRACE_CLI + " --format=json racy.c -- -I" SQLRACE_PG_INCLUDE);
+  EXPECT_EQ(j.status, 1) << j.out;
+  EXPECT_NE(j.out.find("\"rule\": \"check-then-insert\""), std::string::npos) << j.out;
+  EXPECT_NE(j.out.find("\"fingerprint\""), std::string::npos);
+  EXPECT_NE(j.out.find("\"suggestedSql\""), std::string::npos);
+  EXPECT_NE(j.out.find("\"file\": \"racy.c\""), std::string::npos) << "paths relative to the root";
+  RunResult s = run("cd " + dir + " && " + SQLRACE_CLI + " --format=sarif racy.c -- -I" SQLRACE_PG_INCLUDE);
+  EXPECT_EQ(s.status, 1);
+  for (const char *part : {"\"version\": \"2.1.0\"", "\"informationUri\"", "\"helpUri\"", "\"shortDescription\"",
+                           "\"ruleId\": \"check-then-insert\"", "\"relatedLocations\"", "\"partialFingerprints\"",
+                           "\"threadFlows\"", "\"session-2\"", "\"uri\": \"racy.c\""})
+    EXPECT_NE(s.out.find(part), std::string::npos) << part;
+}
+
+TEST(Gate, FingerprintsSurviveLinesAddedAbove) {
+  std::string a = tempDir(), b = tempDir();
+  racyFile(a);
+  racyFile(b, "/* a comment\n   of three lines\n   added above */\n");
+  auto fps = [](const std::string &dir) {
+    RunResult r = run("cd " + dir + " && " + SQLRACE_CLI + " --format=json racy.c -- -I" SQLRACE_PG_INCLUDE);
+    std::vector<std::string> out;
+    std::string error;
+    readFingerprintsFromJson(r.out, out);
+    return out;
+  };
+  std::vector<std::string> fa = fps(a), fb = fps(b);
+  ASSERT_FALSE(fa.empty());
+  EXPECT_EQ(fa, fb);
+}
+
+TEST(Gate, BaselineFailsOnlyOnNewFindings) {
+  std::string dir = tempDir(), file = racyFile(dir);
+  std::string base = std::string(SQLRACE_CLI) + " " + file + " -- -I" SQLRACE_PG_INCLUDE;
+  RunResult w = run(std::string(SQLRACE_CLI) + " --baseline-write=" + dir + "/baseline.json " + file + " -- -I" +
+                    SQLRACE_PG_INCLUDE);
+  EXPECT_EQ(w.status, 1);
+  RunResult again = run(std::string(SQLRACE_CLI) + " --baseline=" + dir + "/baseline.json " + file + " -- -I" +
+                        SQLRACE_PG_INCLUDE);
+  EXPECT_EQ(again.status, 0) << again.out;  // nothing new
+  // a new race in the file is reported despite the baseline
+  std::ofstream(file, std::ios::app) << readFile(SQLRACE_CORPUS_DIR "/cases/pq_count_guard.c").substr(
+      readFile(SQLRACE_CORPUS_DIR "/cases/pq_count_guard.c").find("int "));
+  RunResult more = run(std::string(SQLRACE_CLI) + " --baseline=" + dir + "/baseline.json " + file + " -- -I" +
+                       SQLRACE_PG_INCLUDE);
+  EXPECT_EQ(more.status, 1) << more.out;
+  EXPECT_EQ(more.out.find("'products'"), std::string::npos) << "baselined findings stay quiet\n" << more.out;
+  RunResult zero = run(std::string(SQLRACE_CLI) + " --exit-zero " + file + " -- -I" SQLRACE_PG_INCLUDE);
+  EXPECT_EQ(zero.status, 0);
+  EXPECT_NE(zero.out.find("[sqlrace-check-then-insert]"), std::string::npos);
+}
+
+TEST(Gate, NolintInBothFrontends) {
+  std::string dir = tempDir(), file = dir + "/quiet.c";
+  std::string src = readFile(SQLRACE_CORPUS_DIR "/cases/sqlite_tags.c");
+  // suppress the first finding on its line, with a reason, and the second on the line before, without one
+  size_t first = src.find("rc = sqlite3_prepare_v2(db, \"INSERT INTO genre");
+  src.insert(src.find('\n', first), " // NOLINT(sqlrace-check-then-insert): genre names are created by one job");
+  size_t second = src.find("    int rc = sqlite3_prepare_v2(db, q_add");
+  src.insert(second, "    // NOLINTNEXTLINE(sqlrace-*)\n");
+  std::ofstream(file) << src;
+  RunResult r = run(std::string(SQLRACE_CLI) + " " + file + " --");
+  EXPECT_EQ(r.status, 0) << r.out;
+  RunResult strict = run(std::string(SQLRACE_CLI) + " --require-nolint-reason " + file + " --");
+  EXPECT_EQ(strict.status, 1) << strict.out;
+  EXPECT_NE(strict.out.find("without a reason"), std::string::npos) << strict.out;
+  EXPECT_EQ(strict.out.find("one job"), std::string::npos);
+  if (std::string(SQLRACE_TIDY_PLUGIN).empty()) return;
+  RunResult t = run(std::string(SQLRACE_CLANG_TIDY) + " --quiet --load=" SQLRACE_TIDY_PLUGIN
+                    " --checks='-*,sqlrace-*' " + file + " --");
+  EXPECT_EQ(t.out.find("warning:"), std::string::npos) << t.out;
+}
+
+TEST(Gate, ShardsMergeIntoTheWholeReport) {
+  std::string c = SQLRACE_CORPUS_DIR "/cases/";
+  std::string files = c + "pq_product_sync.c " + c + "sqlite_tags.c " + c + "pq_item_number.c";
+  std::string flags = " -- -I" SQLRACE_PG_INCLUDE;
+  RunResult whole = run(std::string(SQLRACE_CLI) + " --no-cross-file --format=sarif " + files + flags);
+  std::string dir = tempDir();
+  for (int k = 1; k <= 2; ++k)
+    run(std::string(SQLRACE_CLI) + " --no-cross-file --format=sarif --shard=" + std::to_string(k) + "/2 -o " + dir +
+        "/s" + std::to_string(k) + ".sarif " + files + flags);
+  RunResult merged = run(std::string(SQLRACE_CLI) + " --merge " + dir + "/s1.sarif " + dir + "/s2.sarif");
+  EXPECT_EQ(merged.status, 0) << merged.out;
+  auto count = [](const std::string &s) {
+    size_t n = 0;
+    for (size_t p = s.find("\"ruleId\""); p != std::string::npos; p = s.find("\"ruleId\"", p + 1)) ++n;
+    return n;
+  };
+  EXPECT_GT(count(whole.out), 0u);
+  EXPECT_EQ(count(merged.out), count(whole.out));
+  RunResult bad = run(std::string(SQLRACE_CLI) + " --shard=3/2 " + files + flags);
+  EXPECT_EQ(bad.status, 2);
+}
+
+TEST(Gate, ListRulesAndExplain) {
+  RunResult l = run(std::string(SQLRACE_CLI) + " --list-rules");
+  EXPECT_EQ(l.status, 0);
+  for (const char *id : {"max-plus-one", "check-then-insert", "read-modify-write", "ineffective-lock"})
+    EXPECT_NE(l.out.find(id), std::string::npos) << id;
+  RunResult e = run(std::string(SQLRACE_CLI) + " --explain sqlrace-check-then-insert");
+  EXPECT_EQ(e.status, 0);
+  EXPECT_NE(e.out.find("# check-then-insert"), std::string::npos) << e.out.substr(0, 200);
+  EXPECT_EQ(run(std::string(SQLRACE_CLI) + " --explain no-such-rule").status, 2);
+}
+}  // namespace
