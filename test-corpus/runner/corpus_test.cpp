@@ -587,3 +587,36 @@ TEST(Gate, ListRulesAndExplain) {
   EXPECT_EQ(run(std::string(SQLRACE_CLI) + " --explain no-such-rule").status, 2);
 }
 }  // namespace
+
+// ---- scale: parallel runs, and a header standing for the files that include it ------
+namespace {
+std::vector<std::string> sortedFingerprints(const std::string &json) {
+  std::vector<std::string> f;
+  readFingerprintsFromJson(json, f);
+  std::sort(f.begin(), f.end());
+  return f;
+}
+
+TEST(Scale, ParallelRunGivesTheSameFindings) {
+  std::string cmd = std::string(SQLRACE_CLI) + " -p " SQLRACE_EXAMPLE_BUILD " --format=json";
+  RunResult one = run(cmd + " -j 1"), two = run(cmd + " -j 2"), three = run(cmd + " -j 3");
+  EXPECT_EQ(one.status, 1) << one.out;
+  EXPECT_EQ(two.status, 1) << two.out;
+  EXPECT_FALSE(sortedFingerprints(one.out).empty());
+  EXPECT_EQ(sortedFingerprints(one.out), sortedFingerprints(two.out));
+  EXPECT_EQ(sortedFingerprints(one.out), sortedFingerprints(three.out));
+}
+
+TEST(Scale, AHeaderIsAnalyzedThroughTheFilesThatIncludeIt) {
+  std::string dir = tempDir();
+  for (const char *name : {"db.h", "db.c", "orders.c"})
+    std::ofstream(dir + "/" + name) << readFile(std::string(SQLRACE_CORPUS_DIR "/multifile/") + name);
+  std::ofstream(dir + "/compile_commands.json")
+      << "[{\"directory\": \"" << dir << "\", \"file\": \"db.c\", \"arguments\": [\"cc\", \"-I" SQLRACE_PG_INCLUDE
+      << "\", \"-c\", \"db.c\"]},\n {\"directory\": \"" << dir << "\", \"file\": \"orders.c\", \"arguments\": [\"cc\", \"-I"
+      << SQLRACE_PG_INCLUDE << "\", \"-c\", \"orders.c\"]}]\n";
+  RunResult r = run(std::string(SQLRACE_CLI) + " -p " + dir + " " + dir + "/db.h");
+  EXPECT_EQ(r.status, 1) << r.out;  // db.c and orders.c both include db.h: the cross-file races are found
+  EXPECT_NE(r.out.find("orders.c"), std::string::npos) << r.out;
+}
+}  // namespace

@@ -54,9 +54,53 @@ std::string toJson(const std::vector<Item> &items) {
                          {"fingerprint", i.fingerprint}};
     if (!i.sql.empty()) o["suggestedSql"] = i.sql;
     if (i.check.valid()) o["check"] = place(i.check);
+    if (!i.sourceLine.empty()) o["source"] = i.sourceLine;
     out.push_back(std::move(o));
   }
   return str(llvm::json::Object{{"tool", "sqlrace"}, {"findings", std::move(out)}}) + "\n";
+}
+
+static Place placeFrom(const llvm::json::Object *o) {
+  Place p;
+  if (!o) return p;
+  if (auto f = o->getString("file")) p.file = f->str();
+  if (auto l = o->getInteger("line")) p.line = (unsigned)*l;
+  if (auto c = o->getInteger("column")) p.col = (unsigned)*c;
+  return p;
+}
+
+bool fromJson(const std::string &text, std::vector<Item> &out) {
+  llvm::Expected<llvm::json::Value> v = llvm::json::parse(text);
+  if (!v) {
+    llvm::consumeError(v.takeError());
+    return false;
+  }
+  const llvm::json::Object *o = v->getAsObject();
+  const llvm::json::Array *fs = o ? o->getArray("findings") : nullptr;
+  if (!fs) return false;
+  for (const llvm::json::Value &f : *fs) {
+    const llvm::json::Object *fo = f.getAsObject();
+    if (!fo) continue;
+    Item i;
+    auto get = [&](const char *k) { auto s = fo->getString(k); return s ? s->str() : std::string(); };
+    i.rule = get("rule");
+    i.level = get("level");
+    i.message = get("message");
+    i.function = get("function");
+    i.fingerprint = get("fingerprint");
+    i.sql = get("suggestedSql");
+    i.sourceLine = get("source");
+    i.at = placeFrom(fo->getObject("location"));
+    i.check = placeFrom(fo->getObject("check"));
+    if (const llvm::json::Array *ns = fo->getArray("notes"))
+      for (const llvm::json::Value &n : *ns)
+        if (const llvm::json::Object *no = n.getAsObject()) {
+          auto m = no->getString("message");
+          i.notes.push_back({placeFrom(no), m ? m->str() : ""});
+        }
+    out.push_back(std::move(i));
+  }
+  return true;
 }
 
 std::string toSarif(const std::vector<Item> &items, const std::vector<RuleDoc> &rules, const std::string &version,

@@ -31,6 +31,8 @@ struct RuleDoc {
 };
 
 std::string toJson(const std::vector<Item> &items);
+// Reads the items of a JSON report back (a parallel run's children).
+bool fromJson(const std::string &text, std::vector<Item> &out);
 std::string toSarif(const std::vector<Item> &items, const std::vector<RuleDoc> &rules, const std::string &version,
                     const std::string &rootUri);
 // The interleaving that breaks a finding, for the text report.

@@ -17,6 +17,8 @@
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -25,6 +27,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <thread>
 #include <set>
 
 using namespace clang;
@@ -78,6 +81,8 @@ llvm::cl::opt<bool> Merge("merge", llvm::cl::cat(Category),
                           llvm::cl::desc("Merge the JSON or SARIF reports given as files (from --shard runs)"));
 llvm::cl::opt<std::string> Shard("shard", llvm::cl::cat(Category),
                                  llvm::cl::desc("K/N: analyze only the K-th of N shares of the files (1 <= K <= N)"));
+llvm::cl::opt<unsigned> Jobs("j", llvm::cl::cat(Category), llvm::cl::init(0),
+                             llvm::cl::desc("Files analyzed in parallel (default: the number of cores)"));
 llvm::cl::opt<bool> DumpEvents("dump-events", llvm::cl::cat(Category),
                                 llvm::cl::desc("Print the statements, executions and dependences of each function"));
 llvm::cl::opt<std::string> ResourceDir("resource-dir", llvm::cl::cat(Category),
@@ -265,10 +270,16 @@ private:
   RunState &St;
 };
 
+struct {
+  size_t done = 0, total = 0;
+  bool show = false;
+} Progress;
+
 class Consumer : public ASTConsumer {
 public:
   Consumer(RunState &st, std::string file) : St(st), File(std::move(file)) {}
   void HandleTranslationUnit(ASTContext &ctx) override {
+    if (Progress.show) llvm::errs() << "[" << ++Progress.done << "/" << Progress.total << "] " << File << "\n";
     sqlrace::resetAnalysisCache();  // a new AST: nothing from the last one may be reused
     Visitor(ctx, St).TraverseDecl(ctx.getTranslationUnitDecl());
     if (ctx.getDiagnostics().hasErrorOccurred()) {
@@ -426,127 +437,8 @@ bool summarizeAll(const CompilationDatabase &db, const std::vector<std::string> 
   return true;
 }
 
-}  // namespace
-
-int main(int argc, const char **argv) {
-  llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) { os << "sqlrace " SQLRACE_VERSION "\n"; });
-  // Everything after `--` is compiler flags for a fixed compile database.
-  int nargs = argc;
-  std::string err;
-  std::unique_ptr<CompilationDatabase> db = FixedCompilationDatabase::loadFromCommandLine(nargs, argv, err);
-  if (!err.empty()) {
-    llvm::errs() << "sqlrace: error: " << err << "\n";
-    return 2;
-  }
-  llvm::cl::HideUnrelatedOptions(Category);
-  if (!llvm::cl::ParseCommandLineOptions(nargs, argv, Overview, &llvm::errs())) return 2;
-  if (ListRules) {
-    for (const sqlrace::RuleInfo &r : sqlrace::allRules()) llvm::outs() << r.id << "\t" << r.summary << "\n";
-    return 0;
-  }
-  if (!Explain.empty()) {
-    std::string id = llvm::StringRef(Explain).consume_front("sqlrace-") ? Explain.substr(8) : Explain.getValue();
-    std::string doc = docOf(id);
-    if (doc.empty()) {
-      llvm::errs() << "sqlrace: error: no rule '" << Explain << "' (see --list-rules)\n";
-      return 2;
-    }
-    llvm::outs() << doc;
-    return 0;
-  }
-  if (Format != "text" && Format != "json" && Format != "sarif") {
-    llvm::errs() << "sqlrace: error: --format must be text, json or sarif\n";
-    return 2;
-  }
-  if (Merge) {
-    std::vector<std::string> texts;
-    for (const std::string &f : SourcePaths) {
-      auto buf = llvm::MemoryBuffer::getFile(f);
-      if (!buf) {
-        llvm::errs() << "sqlrace: error: " << f << ": " << buf.getError().message() << "\n";
-        return 2;
-      }
-      texts.push_back((*buf)->getBuffer().str());
-    }
-    std::string out, error;
-    if (!sqlrace::report::merge(texts, out, error)) {
-      llvm::errs() << "sqlrace: error: cannot merge: " << error << "\n";
-      return 2;
-    }
-    llvm::outs() << out;
-    return 0;
-  }
-  if (!db) {
-    if (!BuildPath.empty())
-      db = CompilationDatabase::autoDetectFromDirectory(BuildPath, err);
-    else if (!SourcePaths.empty())
-      db = CompilationDatabase::autoDetectFromSource(SourcePaths[0], err);
-    else
-      err = "no input: give -p <build dir>, or files followed by -- <compiler flags>";
-    if (!db) {
-      llvm::errs() << "sqlrace: error: cannot load a compilation database: " << err << "\n";
-      return 2;
-    }
-  }
-  std::vector<std::string> files(SourcePaths.begin(), SourcePaths.end());
-  if (files.empty()) files = db->getAllFiles();
-  if (files.empty()) {
-    llvm::errs() << "sqlrace: error: no input files (the compilation database lists none)\n";
-    return 2;
-  }
-  if (!Shard.empty()) {  // K/N: every N-th file, starting with the K-th, in a stable order
-    unsigned k = 0, n = 0;
-    if (sscanf(Shard.c_str(), "%u/%u", &k, &n) != 2 || n == 0 || k == 0 || k > n) {
-      llvm::errs() << "sqlrace: error: --shard must be K/N with 1 <= K <= N\n";
-      return 2;
-    }
-    std::sort(files.begin(), files.end());
-    std::vector<std::string> mine;
-    for (size_t i = 0; i < files.size(); ++i)
-      if (i % n == k - 1) mine.push_back(files[i]);
-    files = mine;
-    if (files.empty()) {  // nothing for this shard: an empty report
-      RunState none;
-      files = {};
-    }
-  }
-
-  // The user's wrappers and dialect: one file for the run, or the nearest to each file.
-  std::string configError;
-  if (!ConfigPath.empty()) {
-    if (!sqlrace::loadConfigFile(ConfigPath, configError)) {
-      llvm::errs() << "sqlrace: error: " << configError << "\n";
-      return 2;
-    }
-  } else {
-    for (const std::string &f : files)
-      if (auto found = sqlrace::findConfigFile(f))
-        if (!sqlrace::loadConfigFile(*found, configError)) {
-          llvm::errs() << "sqlrace: error: " << configError << "\n";
-          return 2;
-        }
-  }
-
-  ClangTool tool(*db, files);
-  // Builtin headers (stddef.h, ...) live in clang's resource directory, which a
-  // tool installed outside LLVM's tree cannot find on its own.
-  std::vector<ArgumentsAdjuster> adjusters = {
-      getInsertArgumentAdjuster(("-resource-dir=" + ResourceDir).c_str(), ArgumentInsertPosition::BEGIN),
-      // Compiler warnings are not ours to report; errors still are.
-      getInsertArgumentAdjuster("-w", ArgumentInsertPosition::END)};
-  for (const ArgumentsAdjuster &a : adjusters) tool.appendArgumentsAdjuster(a);
-
-  // Across files: a first pass summarizes every file's functions, so that a
-  // helper in one file and its caller in another are joined in the second.
-  if (files.size() > 1 && !NoCrossFile) {
-    std::string cacheDir = CacheDir;
-    if (cacheDir.empty() && !BuildPath.empty()) cacheDir = BuildPath + "/.sqlrace-cache";
-    if (!summarizeAll(*db, files, adjusters, cacheDir)) return 2;
-  }
-
-  RunState st;
-  Factory factory(st);
-  int rc = tool.run(&factory);
+// Baselines, the report in the chosen format, and the exit status.
+int finish(RunState &st, int rc) {
   // Baselines: write this run's fingerprints, or keep only findings not in the given one.
   if (!Baseline.empty()) {
     auto buf = llvm::MemoryBuffer::getFile(Baseline);
@@ -622,3 +514,206 @@ int main(int argc, const char **argv) {
   if (st.filesWithErrors) return 2;
   return warnings && !ExitZero ? 1 : 0;
 }
+
+}  // namespace
+
+int main(int argc, const char **argv) {
+  llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) { os << "sqlrace " SQLRACE_VERSION "\n"; });
+  // Everything after `--` is compiler flags for a fixed compile database.
+  int nargs = argc;
+  std::string err;
+  std::unique_ptr<CompilationDatabase> db = FixedCompilationDatabase::loadFromCommandLine(nargs, argv, err);
+  if (!err.empty()) {
+    llvm::errs() << "sqlrace: error: " << err << "\n";
+    return 2;
+  }
+  llvm::cl::HideUnrelatedOptions(Category);
+  if (!llvm::cl::ParseCommandLineOptions(nargs, argv, Overview, &llvm::errs())) return 2;
+  if (ListRules) {
+    for (const sqlrace::RuleInfo &r : sqlrace::allRules()) llvm::outs() << r.id << "\t" << r.summary << "\n";
+    return 0;
+  }
+  if (!Explain.empty()) {
+    std::string id = llvm::StringRef(Explain).consume_front("sqlrace-") ? Explain.substr(8) : Explain.getValue();
+    std::string doc = docOf(id);
+    if (doc.empty()) {
+      llvm::errs() << "sqlrace: error: no rule '" << Explain << "' (see --list-rules)\n";
+      return 2;
+    }
+    llvm::outs() << doc;
+    return 0;
+  }
+  if (Format != "text" && Format != "json" && Format != "sarif") {
+    llvm::errs() << "sqlrace: error: --format must be text, json or sarif\n";
+    return 2;
+  }
+  if (Merge) {
+    std::vector<std::string> texts;
+    for (const std::string &f : SourcePaths) {
+      auto buf = llvm::MemoryBuffer::getFile(f);
+      if (!buf) {
+        llvm::errs() << "sqlrace: error: " << f << ": " << buf.getError().message() << "\n";
+        return 2;
+      }
+      texts.push_back((*buf)->getBuffer().str());
+    }
+    std::string out, error;
+    if (!sqlrace::report::merge(texts, out, error)) {
+      llvm::errs() << "sqlrace: error: cannot merge: " << error << "\n";
+      return 2;
+    }
+    llvm::outs() << out;
+    return 0;
+  }
+  if (!db) {
+    if (!BuildPath.empty())
+      db = CompilationDatabase::autoDetectFromDirectory(BuildPath, err);
+    else if (!SourcePaths.empty())
+      db = CompilationDatabase::autoDetectFromSource(SourcePaths[0], err);
+    else
+      err = "no input: give -p <build dir>, or files followed by -- <compiler flags>";
+    if (!db) {
+      llvm::errs() << "sqlrace: error: cannot load a compilation database: " << err << "\n";
+      return 2;
+    }
+  }
+  std::vector<std::string> files(SourcePaths.begin(), SourcePaths.end());
+  if (files.empty()) files = db->getAllFiles();
+  if (files.empty()) {
+    llvm::errs() << "sqlrace: error: no input files (the compilation database lists none)\n";
+    return 2;
+  }
+  // A header (what pre-commit passes) is analyzed through the files of the
+  // compile database that include it.
+  {
+    std::vector<std::string> mapped;
+    std::vector<std::string> all = db->getAllFiles();
+    for (const std::string &f : files) {
+      llvm::StringRef ext = llvm::sys::path::extension(f);
+      bool header = ext == ".h" || ext == ".hh" || ext == ".hpp" || ext == ".hxx" || ext == ".inc";
+      if (!header || all.empty()) {
+        mapped.push_back(f);
+        continue;
+      }
+      std::string name = llvm::sys::path::filename(f).str();
+      for (const std::string &tu : all) {
+        auto buf = llvm::MemoryBuffer::getFile(tu);
+        if (!buf) continue;
+        llvm::StringRef text = (*buf)->getBuffer();
+        for (size_t at = text.find(name); at != llvm::StringRef::npos; at = text.find(name, at + 1)) {
+          size_t lineStart = text.rfind('\n', at);
+          llvm::StringRef line = text.slice(lineStart == llvm::StringRef::npos ? 0 : lineStart + 1, at);
+          if (line.contains("#include") || line.contains("# include")) {
+            mapped.push_back(tu);
+            break;
+          }
+        }
+      }
+    }
+    std::sort(mapped.begin(), mapped.end());
+    mapped.erase(std::unique(mapped.begin(), mapped.end()), mapped.end());
+    files = mapped;
+    if (files.empty()) return 0;  // only headers no file includes: nothing to analyze
+  }
+  std::vector<std::string> allFiles = files;  // the cross-file pass sees every file, a shard analyzes its own
+  if (!Shard.empty()) {  // K/N: every N-th file, starting with the K-th, in a stable order
+    unsigned k = 0, n = 0;
+    if (sscanf(Shard.c_str(), "%u/%u", &k, &n) != 2 || n == 0 || k == 0 || k > n) {
+      llvm::errs() << "sqlrace: error: --shard must be K/N with 1 <= K <= N\n";
+      return 2;
+    }
+    std::sort(files.begin(), files.end());
+    std::vector<std::string> mine;
+    for (size_t i = 0; i < files.size(); ++i)
+      if (i % n == k - 1) mine.push_back(files[i]);
+    files = mine;
+  }
+
+  // The user's wrappers and dialect: one file for the run, or the nearest to each file.
+  std::string configError;
+  if (!ConfigPath.empty()) {
+    if (!sqlrace::loadConfigFile(ConfigPath, configError)) {
+      llvm::errs() << "sqlrace: error: " << configError << "\n";
+      return 2;
+    }
+  } else {
+    for (const std::string &f : files)
+      if (auto found = sqlrace::findConfigFile(f))
+        if (!sqlrace::loadConfigFile(*found, configError)) {
+          llvm::errs() << "sqlrace: error: " << configError << "\n";
+          return 2;
+        }
+  }
+
+  ClangTool tool(*db, files);
+  // Builtin headers (stddef.h, ...) live in clang's resource directory, which a
+  // tool installed outside LLVM's tree cannot find on its own.
+  std::vector<ArgumentsAdjuster> adjusters = {
+      getInsertArgumentAdjuster(("-resource-dir=" + ResourceDir).c_str(), ArgumentInsertPosition::BEGIN),
+      // Compiler warnings are not ours to report; errors still are.
+      getInsertArgumentAdjuster("-w", ArgumentInsertPosition::END)};
+  for (const ArgumentsAdjuster &a : adjusters) tool.appendArgumentsAdjuster(a);
+
+  // Across files: a first pass summarizes every file's functions, so that a
+  // helper in one file and its caller in another are joined in the second.
+  std::string cacheDir = CacheDir;
+  if (cacheDir.empty() && !BuildPath.empty()) cacheDir = BuildPath + "/.sqlrace-cache";
+  if (allFiles.size() > 1 && !NoCrossFile && !summarizeAll(*db, allFiles, adjusters, cacheDir)) return 2;
+
+  // In parallel: this process runs one child per share of the files (each a
+  // --shard run writing JSON, reading the summaries just cached), and merges.
+  unsigned jobs = Jobs ? Jobs : std::max(1u, std::thread::hardware_concurrency());
+  if (jobs > 1 && files.size() > 1 && Shard.empty()) {
+    jobs = std::min<unsigned>(jobs, files.size());
+    std::string self = llvm::sys::fs::getMainExecutable(argv[0], (void *)&Overview);
+    llvm::SmallString<128> tmp;
+    llvm::sys::fs::createUniqueDirectory("sqlrace-jobs", tmp);
+    std::string shared = cacheDir.empty() ? std::string(tmp.str()) + "/cache" : cacheDir;
+    std::vector<llvm::sys::ProcessInfo> children;
+    std::vector<std::string> outputs;
+    for (unsigned k = 1; k <= jobs; ++k) {
+      std::vector<std::string> args{self, "--format=json", "--shard=" + std::to_string(k) + "/" + std::to_string(jobs),
+                                    "-o", std::string(tmp.str()) + "/" + std::to_string(k) + ".json",
+                                    "--cache-dir=" + shared, "--resource-dir=" + ResourceDir.getValue(), "-j", "1"};
+      if (NoCrossFile) args.push_back("--no-cross-file");
+      if (Verbose) args.push_back("--verbose");
+      if (RequireNolintReason) args.push_back("--require-nolint-reason");
+      if (!ConfigPath.empty()) args.push_back("--config=" + ConfigPath.getValue());
+      if (!Root.empty()) args.push_back("--root=" + Root.getValue());
+      if (!BuildPath.empty()) args.push_back("-p=" + BuildPath.getValue());
+      for (const std::string &f : allFiles) args.push_back(f);
+      if (BuildPath.empty()) {  // a fixed database: the flags after --
+        args.push_back("--");
+        for (const CompileCommand &c : db->getCompileCommands(allFiles[0]))
+          for (size_t i = 1; i + 1 < c.CommandLine.size(); ++i) args.push_back(c.CommandLine[i]);
+      }
+      std::vector<llvm::StringRef> refs(args.begin(), args.end());
+      std::string error;
+      children.push_back(llvm::sys::ExecuteNoWait(self, refs, {}, {}, 0, &error));
+      outputs.push_back(std::string(tmp.str()) + "/" + std::to_string(k) + ".json");
+    }
+    int worst = 0;
+    for (llvm::sys::ProcessInfo &c : children) {
+      llvm::sys::ProcessInfo done = llvm::sys::Wait(c, 0, true);
+      worst = std::max(worst, done.ReturnCode == 1 ? 0 : done.ReturnCode);
+    }
+    RunState st;
+    for (const std::string &o : outputs) {
+      auto buf = llvm::MemoryBuffer::getFile(o);
+      if (buf) sqlrace::report::fromJson((*buf)->getBuffer().str(), st.items);
+    }
+    llvm::sys::fs::remove_directories(tmp);
+    if (worst != 0) st.filesWithErrors = 1;
+    return finish(st, 0);
+  }
+
+  // Progress on a terminal: [k/N] file
+  Progress.total = files.size();
+  Progress.show = llvm::sys::Process::StandardErrIsDisplayed() && files.size() > 1;
+
+  RunState st;
+  Factory factory(st);
+  int rc = tool.run(&factory);
+  return finish(st, rc);
+}
+
