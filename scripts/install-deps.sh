@@ -9,7 +9,7 @@ PACKAGES=(
   "clang-$V" "libclang-rt-$V-dev"   # the benchmark's floor, and libFuzzer for scripts/fuzz.sh
   libpg-query-dev libprotobuf-c-dev
   libgtest-dev libbenchmark-dev
-  libpq-dev libsqlite3-dev
+  libpq-dev libsqlite3-dev pre-commit git
   # the real API headers the corpus compiles against
   libpqxx-dev libmariadb-dev unixodbc-dev qtbase5-dev qt6-base-dev libsoci-dev libboost-dev libpoco-dev
 )
