@@ -552,6 +552,13 @@ TEST(Gate, NolintInBothFrontends) {
   RunResult t = run(std::string(SQLRACE_CLANG_TIDY) + " --quiet --load=" SQLRACE_TIDY_PLUGIN
                     " --checks='-*,sqlrace-*' " + file + " --");
   EXPECT_EQ(t.out.find("warning:"), std::string::npos) << t.out;
+  RunResult ts = run(std::string(SQLRACE_CLANG_TIDY) + " --quiet --load=" SQLRACE_TIDY_PLUGIN
+                     " --checks='-*,sqlrace-*' --config=\"{CheckOptions: [{key: SqlraceRequireNolintReason, value: "
+                     "true}]}\" " + file + " --");
+  EXPECT_NE(ts.out.find("say why the race cannot happen [sqlrace-nolint-reason]"), std::string::npos) << ts.out;
+  size_t warnings = 0;
+  for (size_t p = ts.out.find("warning:"); p != std::string::npos; p = ts.out.find("warning:", p + 1)) ++warnings;
+  EXPECT_EQ(warnings, 1u) << "only the NOLINT without a reason\n" << ts.out;
 }
 
 TEST(Gate, ShardsMergeIntoTheWholeReport) {

@@ -5,6 +5,7 @@
 #include "sqlrace/Analyzer.h"
 #include "sqlrace/Config.h"
 #include "sqlrace/Rules.h"
+#include "sqlrace/Suppress.h"
 #include "Report.h"
 
 #include "clang/AST/ASTConsumer.h"
@@ -105,33 +106,7 @@ std::string docOf(const std::string &id) {
   return {};
 }
 
-// NOLINT / NOLINTNEXTLINE(sqlrace-<rule>, ...) on the line or the one before;
-// `reason` tells whether words follow the list.
-bool suppressed(llvm::StringRef line, llvm::StringRef prev, const std::string &rule, bool &reason) {
-  auto check = [&](llvm::StringRef text, llvm::StringRef marker) {
-    size_t at = text.find(marker);
-    if (at == llvm::StringRef::npos) return false;
-    llvm::StringRef rest = text.substr(at + marker.size());
-    if (marker == "NOLINT" && (rest.startswith("NEXTLINE") || rest.startswith("BEGIN") || rest.startswith("END")))
-      return false;
-    bool match = true;
-    if (rest.startswith("(")) {
-      size_t close = rest.find(')');
-      llvm::StringRef list = rest.substr(1, close == llvm::StringRef::npos ? llvm::StringRef::npos : close - 1);
-      match = false;
-      llvm::SmallVector<llvm::StringRef, 4> items;
-      list.split(items, ',');
-      for (llvm::StringRef item : items) {
-        item = item.trim();
-        if (item == "*" || item == "sqlrace-*" || item == "sqlrace-" + rule) match = true;
-      }
-      rest = close == llvm::StringRef::npos ? llvm::StringRef() : rest.substr(close + 1);
-    }
-    reason = !rest.ltrim(" \t:-").trim().empty();
-    return match;
-  };
-  return check(line, "NOLINT") || check(prev, "NOLINTNEXTLINE");
-}
+using sqlrace::suppressed;
 
 void printDiag(const SourceManager &SM, sqlrace::Loc l, const char *level, const std::string &msg, const char *rule) {
   if (l.ext >= 0) {  // a place in another file (through a cross-file summary)

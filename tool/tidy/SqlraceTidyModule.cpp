@@ -4,6 +4,7 @@
 #include "sqlrace/Analyzer.h"
 #include "sqlrace/Config.h"
 #include "sqlrace/Rules.h"
+#include "sqlrace/Suppress.h"
 
 #include "clang-tidy/ClangTidyCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
@@ -48,7 +49,8 @@ public:
       : ClangTidyCheck(name, ctx), Rule(std::move(rule)),
         ConfigFile(Options.getLocalOrGlobal("SqlraceConfig", "")),
         Execute(Options.getLocalOrGlobal("SqlraceExecute", "")), Read(Options.getLocalOrGlobal("SqlraceRead", "")),
-        Format(Options.getLocalOrGlobal("SqlraceFormat", "")), Dialect(Options.getLocalOrGlobal("SqlraceDialect", "")) {}
+        Format(Options.getLocalOrGlobal("SqlraceFormat", "")), Dialect(Options.getLocalOrGlobal("SqlraceDialect", "")),
+        RequireReason(Options.getLocalOrGlobal("SqlraceRequireNolintReason", "false") == "true") {}
 
   void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &opts) override {
     Options.store(opts, "SqlraceConfig", ConfigFile);
@@ -56,6 +58,7 @@ public:
     Options.store(opts, "SqlraceRead", Read);
     Options.store(opts, "SqlraceFormat", Format);
     Options.store(opts, "SqlraceDialect", Dialect);
+    Options.store(opts, "SqlraceRequireNolintReason", RequireReason ? "true" : "false");
   }
 
   void registerMatchers(MatchFinder *finder) override {
@@ -74,6 +77,27 @@ public:
       Configured = true;
       configure(*result.SourceManager);
     }
+    if (Rule == "nolint-reason") {  // a NOLINT(sqlrace-...) with no reason after it
+      if (!RequireReason) return;
+      for (const Finding &f : cache().get(*fd, *result.Context)) {
+        llvm::StringRef line, prev;
+        sourceLines(*result.SourceManager, SourceLocation::getFromRawEncoding(f.loc.raw), line, prev);
+        bool reason = false;
+        if (!suppressed(line, prev, f.rule, reason) || reason) continue;
+        // at the comment: a NOLINTNEXTLINE's own line is not covered by it (a same-line
+        // NOLINT(sqlrace-*) covers this check too, and clang-tidy will hide it)
+        SourceLocation at = SourceLocation::getFromRawEncoding(f.loc.raw);
+        const SourceManager &sm = *result.SourceManager;
+        size_t col = prev.find("NOLINTNEXTLINE");
+        if (col != llvm::StringRef::npos && line.find("NOLINT") == llvm::StringRef::npos) {
+          SourceLocation fileLoc = sm.getExpansionLoc(at);
+          unsigned ln = sm.getExpansionLineNumber(fileLoc);
+          if (ln > 1) at = sm.translateLineCol(sm.getFileID(fileLoc), ln - 1, (unsigned)col + 1);
+        }
+        diag(at, "suppression of sqlrace-%0 without a reason: say why the race cannot happen") << f.rule;
+      }
+      return;
+    }
     for (const Finding &f : cache().get(*fd, *result.Context)) {
       if (f.rule != Rule) continue;
       auto level = f.severity == Severity::Remark ? DiagnosticIDs::Remark : DiagnosticIDs::Warning;
@@ -84,6 +108,21 @@ public:
   }
 
 private:
+  static void sourceLines(const SourceManager &sm, SourceLocation loc, llvm::StringRef &line, llvm::StringRef &prev) {
+    bool invalid = false;
+    llvm::StringRef buf = sm.getBufferData(sm.getFileID(loc), &invalid);
+    if (invalid) return;
+    unsigned off = sm.getFileOffset(loc);
+    size_t begin = off == 0 ? 0 : buf.rfind('\n', off - 1);
+    begin = begin == llvm::StringRef::npos || off == 0 ? 0 : begin + 1;
+    size_t end = buf.find('\n', off);
+    line = buf.slice(begin, end == llvm::StringRef::npos ? buf.size() : end);
+    if (begin > 0) {
+      size_t pb = begin >= 2 ? buf.rfind('\n', begin - 2) : llvm::StringRef::npos;
+      prev = buf.slice(pb == llvm::StringRef::npos ? 0 : pb + 1, begin - 1);
+    }
+  }
+
   // The same configuration as the CLI: CheckOptions, the file they name, or the
   // .sqlrace.yml nearest to the main file.
   void configure(const SourceManager &sm) {
@@ -111,14 +150,17 @@ private:
 
   std::string Rule;
   std::string ConfigFile, Execute, Read, Format, Dialect;
+  bool RequireReason = false;
   bool Configured = false;
 };
 
 class Module : public clang::tidy::ClangTidyModule {
 public:
   void addCheckFactories(clang::tidy::ClangTidyCheckFactories &factories) override {
-    for (const RuleInfo &r : allRules()) {
-      std::string rule = r.id;
+    std::vector<std::string> ids;
+    for (const RuleInfo &r : allRules()) ids.push_back(r.id);
+    ids.push_back("nolint-reason");  // reports NOLINT(sqlrace-...) without a reason, with SqlraceRequireNolintReason
+    for (const std::string &rule : ids) {
       factories.registerCheckFactory("sqlrace-" + rule,
                                      [rule](llvm::StringRef name, clang::tidy::ClangTidyContext *ctx) {
                                        return std::make_unique<RuleCheck>(name, ctx, rule);

@@ -1,0 +1,40 @@
+// NOLINT(sqlrace-<rule>) on a finding's line, or NOLINTNEXTLINE(...) on the line
+// before, as clang-tidy reads them; `reason` tells whether words follow the list.
+// Shared by the CLI (which applies it) and the clang-tidy plugin (where
+// clang-tidy applies it, and the plugin checks for the reason).
+#pragma once
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+
+namespace sqlrace {
+
+inline bool suppressed(llvm::StringRef line, llvm::StringRef prev, const std::string &rule, bool &reason) {
+  auto check = [&](llvm::StringRef text, llvm::StringRef marker) {
+    size_t at = text.find(marker);
+    if (at == llvm::StringRef::npos) return false;
+    llvm::StringRef rest = text.substr(at + marker.size());
+    if (marker == "NOLINT" && (rest.startswith("NEXTLINE") || rest.startswith("BEGIN") || rest.startswith("END")))
+      return false;
+    bool match = true;
+    if (rest.startswith("(")) {
+      size_t close = rest.find(')');
+      llvm::StringRef list = rest.substr(1, close == llvm::StringRef::npos ? llvm::StringRef::npos : close - 1);
+      match = false;
+      llvm::SmallVector<llvm::StringRef, 4> items;
+      list.split(items, ',');
+      for (llvm::StringRef item : items) {
+        item = item.trim();
+        if (item == "*" || item == "sqlrace-*" || item == "sqlrace-" + rule) match = true;
+      }
+      rest = close == llvm::StringRef::npos ? llvm::StringRef() : rest.substr(close + 1);
+    }
+    reason = !rest.ltrim(" \t:-").trim().empty();
+    return match;
+  };
+  return check(line, "NOLINT") || check(prev, "NOLINTNEXTLINE");
+}
+
+}  // namespace sqlrace
