@@ -1580,6 +1580,11 @@ private:
     s.text = text->text;
     s.parsed = sql::analyzeSql(s.text);
     s.sqlLoc = loc(sqlArg->getBeginLoc());
+    if (auto *sl = dyn_cast_or_null<StringLiteral>(strip(sqlArg));
+        sl && sl->getNumConcatenated() == 1 && sl->getCharByteWidth() == 1 && !sl->getBeginLoc().isMacroID() && text->holes.empty()) {
+      s.literalBegin = loc(sl->getBeginLoc());
+      s.literalEnd = loc(Lexer::getLocForEndOfToken(sl->getEndLoc(), 0, SM, Ctx.getLangOpts()));
+    }
     s.conn = connOf(call.arg(api->conn));
     s.dialect = api->dialect == Dialect::Generic ? defaultDialect() : api->dialect;
     for (const auto &[n, raw] : s.parsed->spelling) {  // hole markers -> how the code writes the value

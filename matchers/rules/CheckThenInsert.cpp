@@ -90,6 +90,22 @@ std::string suggestion(const FunctionEvents &ev, int check, const Facts &checkFa
   return ins.respell(idx.sql) + "; " + ins.respell(up.sql);
 }
 
+// The INSERT's literal rewritten in place, when that is a mechanical edit: the
+// SQL is one plain literal and the rewrite of that statement alone is known.
+void addFix(Finding &f, const Statement &ins) {
+  if (!ins.literalBegin.valid() || f.rewrite.empty()) return;
+  std::string sql = f.rewrite.substr(f.rewrite.rfind("; ") == std::string::npos ? 0 : f.rewrite.rfind("; ") + 2);
+  if (sql.rfind("INSERT", 0) != 0) return;
+  std::string lit = "\"";
+  for (char c : sql) {
+    if (c == '"' || c == '\\') lit += '\\';
+    lit += c;
+  }
+  f.fixBegin = ins.literalBegin;
+  f.fixEnd = ins.literalEnd;
+  f.fixText = lit + "\"";
+}
+
 void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, const Statement &ins,
             const Facts &insert, const Execution &write, std::vector<Finding> &out) {
   Finding f;
@@ -115,6 +131,7 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
                                    "cannot express"});
   f.rewrite = suggestion(ev, chk.id, check, ins, insert, capacity);
   if (!f.rewrite.empty()) f.notes.push_back({ins.sqlLoc, "suggested rewrite: " + f.rewrite});
+  if (!capacity && ins.via.empty() && chk.id != ins.id) addFix(f, ins);
   out.push_back(std::move(f));
 }
 

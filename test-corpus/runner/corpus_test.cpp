@@ -627,3 +627,23 @@ TEST(Scale, AHeaderIsAnalyzedThroughTheFilesThatIncludeIt) {
   EXPECT_NE(r.out.find("orders.c"), std::string::npos) << r.out;
 }
 }  // namespace
+
+namespace {
+// The mechanical fix: clang-tidy --fix puts the atomic INSERT in place, after
+// which the file has no race left to report; SARIF carries the same fix.
+TEST(Gate, FixItsMakeTheFileClean) {
+  std::string dir = tempDir(), file = dir + "/fixme.c";
+  std::ofstream(file) << readFile(SQLRACE_CORPUS_DIR "/cases/sqlite_tags.c");
+  RunResult sarif = run(std::string(SQLRACE_CLI) + " --format=sarif " + file + " --");
+  EXPECT_NE(sarif.out.find("\"fixes\""), std::string::npos) << sarif.out.substr(0, 3000);
+  EXPECT_NE(sarif.out.find("\"insertedContent\""), std::string::npos);
+  SKIP_WITHOUT_PLUGIN();
+  RunResult fix = run(std::string(SQLRACE_CLANG_TIDY) + " --quiet --fix --load=" SQLRACE_TIDY_PLUGIN
+                      " --checks='-*,sqlrace-check-then-insert' " + file + " --");
+  std::string fixed = readFile(file);
+  EXPECT_NE(fixed.find("INSERT INTO genre (name) VALUES (?) ON CONFLICT (name) DO NOTHING"), std::string::npos)
+      << fix.out;
+  RunResult after = run(std::string(SQLRACE_CLI) + " " + file + " --");
+  EXPECT_EQ(after.out.find("genre'"), std::string::npos) << after.out;
+}
+}  // namespace

@@ -55,6 +55,8 @@ std::string toJson(const std::vector<Item> &items) {
     if (!i.sql.empty()) o["suggestedSql"] = i.sql;
     if (i.check.valid()) o["check"] = place(i.check);
     if (!i.sourceLine.empty()) o["source"] = i.sourceLine;
+    if (i.fixBegin.valid())
+      o["fix"] = llvm::json::Object{{"from", place(i.fixBegin)}, {"to", place(i.fixEnd)}, {"text", i.fixText}};
     out.push_back(std::move(o));
   }
   return str(llvm::json::Object{{"tool", "sqlrace"}, {"findings", std::move(out)}}) + "\n";
@@ -92,6 +94,11 @@ bool fromJson(const std::string &text, std::vector<Item> &out) {
     i.sourceLine = get("source");
     i.at = placeFrom(fo->getObject("location"));
     i.check = placeFrom(fo->getObject("check"));
+    if (const llvm::json::Object *fix = fo->getObject("fix")) {
+      i.fixBegin = placeFrom(fix->getObject("from"));
+      i.fixEnd = placeFrom(fix->getObject("to"));
+      if (auto t = fix->getString("text")) i.fixText = t->str();
+    }
     if (const llvm::json::Array *ns = fo->getArray("notes"))
       for (const llvm::json::Value &n : *ns)
         if (const llvm::json::Object *no = n.getAsObject()) {
@@ -160,6 +167,20 @@ std::string toSarif(const std::vector<Item> &items, const std::vector<RuleDoc> &
                                             llvm::json::Object{{"id", "session-2"}, {"locations", std::move(t2)}}}}}};
     }
     if (!i.sql.empty()) res["properties"] = llvm::json::Object{{"suggestedSql", i.sql}};
+    if (i.fixBegin.valid())  // the INSERT's literal, replaced by the atomic statement
+      res["fixes"] = llvm::json::Array{llvm::json::Object{
+          {"description", llvm::json::Object{{"text", "use the atomic INSERT (it needs the unique index named in the "
+                                                      "suggested rewrite)"}}},
+          {"artifactChanges",
+           llvm::json::Array{llvm::json::Object{
+               {"artifactLocation", llvm::json::Object{{"uri", i.fixBegin.file}, {"uriBaseId", "%SRCROOT%"}}},
+               {"replacements",
+                llvm::json::Array{llvm::json::Object{
+                    {"deletedRegion", llvm::json::Object{{"startLine", (int64_t)i.fixBegin.line},
+                                                         {"startColumn", (int64_t)i.fixBegin.col},
+                                                         {"endLine", (int64_t)i.fixEnd.line},
+                                                         {"endColumn", (int64_t)i.fixEnd.col}}},
+                    {"insertedContent", llvm::json::Object{{"text", i.fixText}}}}}}}}}}};
     results.push_back(std::move(res));
   }
   llvm::json::Object run{

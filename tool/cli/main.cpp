@@ -170,6 +170,11 @@ public:
       item.sql = f.rewrite;
       item.function = fd->getQualifiedNameAsString();
       if (f.check.valid()) item.check = place(f.check);
+      if (f.fixBegin.valid()) {
+        item.fixBegin = place(f.fixBegin);
+        item.fixEnd = place(f.fixEnd);
+        item.fixText = f.fixText;
+      }
       for (const sqlrace::Note &n : f.notes) item.notes.push_back({place(n.loc), n.message});
       // fingerprint: rule, file, function and the SQL involved -- not line numbers
       std::string basis = f.rule + "\x1f" + item.at.file + "\x1f" + item.function + "\x1f" + f.key;

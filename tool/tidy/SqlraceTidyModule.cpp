@@ -101,7 +101,14 @@ public:
     for (const Finding &f : cache().get(*fd, *result.Context)) {
       if (f.rule != Rule) continue;
       auto level = f.severity == Severity::Remark ? DiagnosticIDs::Remark : DiagnosticIDs::Warning;
-      diag(SourceLocation::getFromRawEncoding(f.loc.raw), "%0", level) << f.message;
+      {  // the warning is emitted when its builder ends, before the notes
+        DiagnosticBuilder d = diag(SourceLocation::getFromRawEncoding(f.loc.raw), "%0", level);
+        d << f.message;
+        if (f.fixBegin.valid() && f.fixBegin.ext < 0)  // the INSERT's literal, rewritten in place
+          d << FixItHint::CreateReplacement(CharSourceRange::getCharRange(SourceLocation::getFromRawEncoding(f.fixBegin.raw),
+                                                                          SourceLocation::getFromRawEncoding(f.fixEnd.raw)),
+                                            f.fixText);
+      }
       for (const Note &n : f.notes)
         diag(SourceLocation::getFromRawEncoding(n.loc.raw), "%0", DiagnosticIDs::Note) << n.message;
     }

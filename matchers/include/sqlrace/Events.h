@@ -54,6 +54,9 @@ struct Statement {
   // ran in a helper, via.back() is the call in the analyzed function.
   std::vector<Loc> via;
   std::string function;  // the function whose code holds the SQL
+  // When the SQL is one plain string literal in the source: where it starts and
+  // the position just past it (a fix-it can replace it); else invalid.
+  Loc literalBegin, literalEnd;
   const sql::Facts *first(sql::StmtKind k) const;  // first statement of that kind, or null
   // A rewrite written the way this statement's code writes SQL: its placeholders
   // and the letter case of its identifiers.
@@ -112,6 +115,9 @@ struct Finding {
   // the check and of the write), for fingerprints; frontends add file and function.
   std::string key;
   Loc check;  // where the check runs (for the interleaving), if the rule has one
+  // A mechanical edit: replace [fixBegin, fixEnd) with fixText (a C string literal).
+  Loc fixBegin, fixEnd;
+  std::string fixText;
 };
 
 struct FunctionEvents {
