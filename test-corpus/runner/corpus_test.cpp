@@ -363,7 +363,8 @@ TEST(MultiFile, SummariesAreCachedPerFileContent) {
   };
   EXPECT_EQ(countCache(), 2);
   RunResult second = run(cmd);  // from the cache: the same findings
-  EXPECT_EQ(second.out, first.out);
+  for (const char *f : {"/db.c", "/orders.c"})
+    EXPECT_EQ(parseDiagnostics(second.out, dir + f), parseDiagnostics(first.out, dir + f));
   // a change to a file makes a new entry; the findings follow the new text
   std::string changed = readFile(dir + "/db.c");
   changed.replace(changed.find("SELECT 1 FROM products"), 22, "SELECT 1 FROM catalog ");

@@ -29,6 +29,7 @@
 #include <algorithm>
 #include <atomic>
 #include <thread>
+#include <type_traits>
 #include <set>
 
 using namespace clang;
@@ -82,7 +83,7 @@ llvm::cl::opt<bool> Merge("merge", llvm::cl::cat(Category),
                           llvm::cl::desc("Merge the JSON or SARIF reports given as files (from --shard runs)"));
 llvm::cl::opt<std::string> Shard("shard", llvm::cl::cat(Category),
                                  llvm::cl::desc("K/N: analyze only the K-th of N shares of the files (1 <= K <= N)"));
-llvm::cl::opt<unsigned> Jobs("j", llvm::cl::cat(Category), llvm::cl::init(0),
+llvm::cl::opt<unsigned> Jobs("j", llvm::cl::cat(Category), llvm::cl::init(0), llvm::cl::Prefix,
                              llvm::cl::desc("Files analyzed in parallel (default: the number of cores)"));
 llvm::cl::opt<bool> DumpEvents("dump-events", llvm::cl::cat(Category),
                                 llvm::cl::desc("Print the statements, executions and dependences of each function"));
@@ -139,11 +140,17 @@ void printDiag(const SourceManager &SM, sqlrace::Loc l, const char *level, const
   os << "^\n";
 }
 
+// Decided once at startup: LibTooling changes into each compile command's
+// directory while it runs, so "the current directory" must be read before.
+std::string TheRoot;
 std::string RootDir() {
-  llvm::SmallString<256> r(Root.empty() ? "." : Root.getValue());
-  llvm::sys::fs::make_absolute(r);
-  llvm::sys::path::remove_dots(r, true);
-  return std::string(r.str());
+  if (TheRoot.empty()) {
+    llvm::SmallString<256> r(Root.empty() ? "." : Root.getValue());
+    llvm::sys::fs::make_absolute(r);
+    llvm::sys::path::remove_dots(r, true);
+    TheRoot = std::string(r.str());
+  }
+  return TheRoot;
 }
 
 class Visitor : public RecursiveASTVisitor<Visitor> {
@@ -210,7 +217,7 @@ private:
     llvm::sys::fs::make_absolute(abs);
     llvm::sys::path::remove_dots(abs, true);
     std::string root = RootDir();
-    if (!root.empty() && llvm::StringRef(abs).startswith(root + "/")) return std::string(abs.substr(root.size() + 1));
+    if (!root.empty() && sqlrace::startsWith(abs, root + "/")) return std::string(abs.substr(root.size() + 1));
     return std::string(abs.str());
   }
 
@@ -294,6 +301,12 @@ private:
   RunState &St;
 };
 
+// The SourceManager's file table is keyed by FileEntry* before LLVM 18 and by FileEntryRef after.
+template <typename T> llvm::StringRef entryName(const T &f) {
+  if constexpr (std::is_pointer_v<T>) return f->getName();
+  else return f.getName();
+}
+
 // ---- first pass: summaries of every file's functions, for calls across files ----
 struct SummaryPass {
   std::vector<std::pair<std::string, std::string>> json;  // file -> summaries
@@ -310,7 +323,7 @@ public:
     std::string deps;
     const SourceManager &sm = ctx.getSourceManager();
     for (auto it = sm.fileinfo_begin(); it != sm.fileinfo_end(); ++it) {
-      llvm::StringRef name = it->getFirst()->getName();
+      llvm::StringRef name = entryName(it->getFirst());
       llvm::sys::fs::file_status st;
       if (!llvm::sys::fs::status(name, st))
         deps += name.str() + "\t" + std::to_string(st.getSize()) + "\t" +
@@ -453,7 +466,10 @@ int finish(RunState &st, int rc) {
   } else if (Format == "sarif") {
     std::vector<sqlrace::report::RuleDoc> rules;
     for (const sqlrace::RuleInfo &r : sqlrace::allRules()) rules.push_back({r.id, r.summary, docOf(r.id)});
-    rules.push_back({"nolint-reason", "a NOLINT suppression without a reason", ""});
+    rules.push_back({"nolint-reason", "a NOLINT suppression without a reason (--require-nolint-reason)",
+                     docOf("nolint-reason")});
+    rules.push_back({"unresolved-sql", "a database call whose SQL text could not be resolved (--verbose)",
+                     docOf("unresolved-sql")});
     text = sqlrace::report::toSarif(st.items, rules, SQLRACE_VERSION, "file://" + RootDir() + "/");
   } else {
     llvm::raw_string_ostream os(text);
@@ -509,6 +525,7 @@ int main(int argc, const char **argv) {
   }
   llvm::cl::HideUnrelatedOptions(Category);
   if (!llvm::cl::ParseCommandLineOptions(nargs, argv, Overview, &llvm::errs())) return 2;
+  RootDir();  // now, before any chdir
   if (ListRules) {
     for (const sqlrace::RuleInfo &r : sqlrace::allRules()) llvm::outs() << r.id << "\t" << r.summary << "\n";
     return 0;
@@ -542,7 +559,17 @@ int main(int argc, const char **argv) {
       llvm::errs() << "sqlrace: error: cannot merge: " << error << "\n";
       return 2;
     }
-    llvm::outs() << out;
+    if (OutputFile.empty()) {
+      llvm::outs() << out;
+    } else {
+      std::error_code ec;
+      llvm::raw_fd_ostream f(OutputFile, ec);
+      if (ec) {
+        llvm::errs() << "sqlrace: error: " << OutputFile << ": " << ec.message() << "\n";
+        return 2;
+      }
+      f << out;
+    }
     return 0;
   }
   if (!db) {
@@ -659,7 +686,7 @@ int main(int argc, const char **argv) {
       if (Verbose) args.push_back("--verbose");
       if (RequireNolintReason) args.push_back("--require-nolint-reason");
       if (!ConfigPath.empty()) args.push_back("--config=" + ConfigPath.getValue());
-      if (!Root.empty()) args.push_back("--root=" + Root.getValue());
+      args.push_back("--root=" + RootDir());
       if (!BuildPath.empty()) args.push_back("-p=" + BuildPath.getValue());
       for (const std::string &f : allFiles) args.push_back(f);
       if (BuildPath.empty()) {  // a fixed database: the flags after --
@@ -674,7 +701,11 @@ int main(int argc, const char **argv) {
     }
     int worst = 0;
     for (llvm::sys::ProcessInfo &c : children) {
+#if SQLRACE_LLVM_MAJOR >= 16
+      llvm::sys::ProcessInfo done = llvm::sys::Wait(c, {});  // until it ends
+#else
       llvm::sys::ProcessInfo done = llvm::sys::Wait(c, 0, true);
+#endif
       worst = std::max(worst, done.ReturnCode == 1 ? 0 : done.ReturnCode);
     }
     RunState st;

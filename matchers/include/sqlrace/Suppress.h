@@ -11,15 +11,18 @@
 
 namespace sqlrace {
 
+// StringRef::startswith became starts_with in LLVM 16 and the old name went away.
+inline bool startsWith(llvm::StringRef s, llvm::StringRef prefix) { return s.substr(0, prefix.size()) == prefix; }
+
 inline bool suppressed(llvm::StringRef line, llvm::StringRef prev, const std::string &rule, bool &reason) {
   auto check = [&](llvm::StringRef text, llvm::StringRef marker) {
     size_t at = text.find(marker);
     if (at == llvm::StringRef::npos) return false;
     llvm::StringRef rest = text.substr(at + marker.size());
-    if (marker == "NOLINT" && (rest.startswith("NEXTLINE") || rest.startswith("BEGIN") || rest.startswith("END")))
+    if (marker == "NOLINT" && (startsWith(rest, "NEXTLINE") || startsWith(rest, "BEGIN") || startsWith(rest, "END")))
       return false;
     bool match = true;
-    if (rest.startswith("(")) {
+    if (startsWith(rest, "(")) {
       size_t close = rest.find(')');
       llvm::StringRef list = rest.substr(1, close == llvm::StringRef::npos ? llvm::StringRef::npos : close - 1);
       match = false;
