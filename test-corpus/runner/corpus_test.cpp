@@ -639,11 +639,15 @@ TEST(Gate, FixItsMakeTheFileClean) {
   EXPECT_NE(sarif.out.find("\"fixes\""), std::string::npos) << sarif.out.substr(0, 3000);
   EXPECT_NE(sarif.out.find("\"insertedContent\""), std::string::npos);
   SKIP_WITHOUT_PLUGIN();
-  RunResult fix = run(std::string(SQLRACE_CLANG_TIDY) + " --quiet --fix --load=" SQLRACE_TIDY_PLUGIN
+  // on the note: --fix alone leaves the file as it is, --fix-notes applies it
+  run(std::string(SQLRACE_CLANG_TIDY) + " --quiet --fix --load=" SQLRACE_TIDY_PLUGIN
+      " --checks='-*,sqlrace-check-then-insert' " + file + " --");
+  const std::string applied = "\"INSERT INTO genre (name) VALUES (?) ON CONFLICT (name) DO NOTHING\", -1";
+  EXPECT_EQ(readFile(file).find(applied), std::string::npos);
+  RunResult fix = run(std::string(SQLRACE_CLANG_TIDY) + " --quiet --fix-notes --load=" SQLRACE_TIDY_PLUGIN
                       " --checks='-*,sqlrace-check-then-insert' " + file + " --");
   std::string fixed = readFile(file);
-  EXPECT_NE(fixed.find("INSERT INTO genre (name) VALUES (?) ON CONFLICT (name) DO NOTHING"), std::string::npos)
-      << fix.out;
+  EXPECT_NE(fixed.find(applied), std::string::npos) << fix.out;
   RunResult after = run(std::string(SQLRACE_CLI) + " " + file + " --");
   EXPECT_EQ(after.out.find("genre'"), std::string::npos) << after.out;
 }

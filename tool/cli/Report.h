@@ -24,6 +24,7 @@ struct Item {
   std::string function;
   Place check;              // where the check runs (for the two-session interleaving)
   std::string sourceLine;   // for text output
+  std::vector<std::string> noteLines;  // the source line of each note (text output)
   Place fixBegin, fixEnd;   // a mechanical edit: replace [fixBegin, fixEnd) by fixText
   std::string fixText;
 };

@@ -60,8 +60,9 @@ llvm::cl::opt<bool> NoCrossFile("no-cross-file", llvm::cl::cat(Category),
                                 llvm::cl::desc("Do not join functions across files (skips the first pass)"));
 llvm::cl::opt<std::string> Format("format", llvm::cl::cat(Category), llvm::cl::init("text"),
                                  llvm::cl::desc("Output: text (clang style, the default), json or sarif"));
-llvm::cl::opt<std::string> OutputFile("o", llvm::cl::cat(Category),
+llvm::cl::opt<std::string> OutputFile("output", llvm::cl::cat(Category),
                                      llvm::cl::desc("Write the report to this file instead of standard output"));
+llvm::cl::alias OutputShort("o", llvm::cl::aliasopt(OutputFile), llvm::cl::desc("Alias for --output"));
 llvm::cl::opt<bool> ExitZero("exit-zero", llvm::cl::cat(Category),
                              llvm::cl::desc("Exit 0 even when there are findings (errors still exit 2)"));
 llvm::cl::opt<std::string> Baseline("baseline", llvm::cl::cat(Category),
@@ -182,7 +183,12 @@ public:
         item.fixEnd = place(f.fixEnd);
         item.fixText = f.fixText;
       }
-      for (const sqlrace::Note &n : f.notes) item.notes.push_back({place(n.loc), n.message});
+      for (const sqlrace::Note &n : f.notes) {
+        item.notes.push_back({place(n.loc), n.message});
+        llvm::StringRef nl, np;
+        sourceLines(n.loc, nl, np);
+        item.noteLines.push_back(nl.str());
+      }
       // fingerprint: rule, file, function and the SQL involved -- not line numbers
       std::string basis = f.rule + "\x1f" + item.at.file + "\x1f" + item.function + "\x1f" + f.key;
       char hex[17];
@@ -486,7 +492,15 @@ int finish(RunState &st, int rc) {
         for (unsigned c = 1; c < i.at.col; ++c) os << (c - 1 < i.sourceLine.size() && i.sourceLine[c - 1] == '\t' ? '\t' : ' ');
         os << "^\n";
       }
-      for (const auto &[p, m] : i.notes) line(p, "note", m, "");
+      for (size_t k = 0; k < i.notes.size(); ++k) {
+        line(i.notes[k].first, "note", i.notes[k].second, "");
+        const std::string src = k < i.noteLines.size() ? i.noteLines[k] : std::string();
+        if (!src.empty()) {
+          os << src << "\n";
+          for (unsigned c = 1; c < i.notes[k].first.col; ++c) os << (c - 1 < src.size() && src[c - 1] == '\t' ? '\t' : ' ');
+          os << "^\n";
+        }
+      }
       if (ShowInterleaving && i.level == "warning") os << sqlrace::report::interleaving(i);
     }
     os.flush();

@@ -101,16 +101,17 @@ public:
     for (const Finding &f : cache().get(*fd, *result.Context)) {
       if (f.rule != Rule) continue;
       auto level = f.severity == Severity::Remark ? DiagnosticIDs::Remark : DiagnosticIDs::Warning;
-      {  // the warning is emitted when its builder ends, before the notes
-        DiagnosticBuilder d = diag(SourceLocation::getFromRawEncoding(f.loc.raw), "%0", level);
-        d << f.message;
-        if (f.fixBegin.valid() && f.fixBegin.ext < 0)  // the INSERT's literal, rewritten in place
+      diag(SourceLocation::getFromRawEncoding(f.loc.raw), "%0", level) << f.message;
+      for (const Note &n : f.notes) {
+        DiagnosticBuilder d = diag(SourceLocation::getFromRawEncoding(n.loc.raw), "%0", DiagnosticIDs::Note);
+        d << n.message;
+        // The INSERT's literal rewritten in place, on the note with the rewrite: clang-tidy
+        // applies it only with --fix-notes, since the statement needs its unique index first.
+        if (f.fixBegin.valid() && f.fixBegin.ext < 0 && n.message.rfind("suggested rewrite:", 0) == 0)
           d << FixItHint::CreateReplacement(CharSourceRange::getCharRange(SourceLocation::getFromRawEncoding(f.fixBegin.raw),
                                                                           SourceLocation::getFromRawEncoding(f.fixEnd.raw)),
                                             f.fixText);
       }
-      for (const Note &n : f.notes)
-        diag(SourceLocation::getFromRawEncoding(n.loc.raw), "%0", DiagnosticIDs::Note) << n.message;
     }
   }
 
