@@ -19,10 +19,23 @@ for p in "${PACKAGES[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all packages present"
-  exit 0
+else
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-echo "install-deps: installing ${missing[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# The SARIF Multitool (npm) validates the SARIF output in the tests.
+NPM_PREFIX="${XDG_CACHE_HOME:-$HOME/.cache}/sqlrace-npm"
+if [ ! -x "$NPM_PREFIX/node_modules/.bin/sarif-multitool" ]; then
+  if command -v npm > /dev/null 2>&1; then
+    echo "install-deps: installing @microsoft/sarif-multitool into $NPM_PREFIX"
+    mkdir -p "$NPM_PREFIX"
+    npm install --silent --prefix "$NPM_PREFIX" @microsoft/sarif-multitool > /dev/null 2>&1 ||
+      echo "install-deps: could not install the SARIF Multitool; its test will not run"
+  else
+    echo "install-deps: npm not found; the SARIF validation test will not run"
+  fi
+fi
