@@ -615,6 +615,15 @@ TEST(Scale, ParallelRunGivesTheSameFindings) {
   EXPECT_EQ(sortedFingerprints(one.out), sortedFingerprints(three.out));
 }
 
+TEST(Scale, ParallelTextReportIsTheSameBytes) {
+  // same order, same source lines and carets under every note, whatever -j
+  std::string cmd = std::string(SQLRACE_CLI) + " -p " SQLRACE_EXAMPLE_BUILD;
+  RunResult one = run(cmd + " -j 1"), two = run(cmd + " -j 2");
+  EXPECT_EQ(one.status, 1) << one.out;
+  EXPECT_NE(one.out.find("note: check of"), std::string::npos) << one.out;
+  EXPECT_EQ(one.out, two.out);
+}
+
 TEST(Scale, AHeaderIsAnalyzedThroughTheFilesThatIncludeIt) {
   std::string dir = tempDir();
   for (const char *name : {"db.h", "db.c", "orders.c"})

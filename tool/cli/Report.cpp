@@ -40,9 +40,10 @@ std::string toJson(const std::vector<Item> &items) {
   llvm::json::Array out;
   for (const Item &i : items) {
     llvm::json::Array notes;
-    for (const auto &[p, m] : i.notes) {
-      llvm::json::Object n = place(p);
-      n["message"] = m;
+    for (size_t k = 0; k < i.notes.size(); ++k) {
+      llvm::json::Object n = place(i.notes[k].first);
+      n["message"] = i.notes[k].second;
+      if (k < i.noteLines.size() && !i.noteLines[k].empty()) n["source"] = i.noteLines[k];
       notes.push_back(std::move(n));
     }
     llvm::json::Object o{{"rule", i.rule},
@@ -104,6 +105,8 @@ bool fromJson(const std::string &text, std::vector<Item> &out) {
         if (const llvm::json::Object *no = n.getAsObject()) {
           auto m = no->getString("message");
           i.notes.push_back({placeFrom(no), m ? m->str() : ""});
+          auto src = no->getString("source");
+          i.noteLines.push_back(src ? src->str() : "");
         }
     out.push_back(std::move(i));
   }

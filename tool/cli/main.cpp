@@ -86,6 +86,8 @@ llvm::cl::opt<std::string> Shard("shard", llvm::cl::cat(Category),
                                  llvm::cl::desc("K/N: analyze only the K-th of N shares of the files (1 <= K <= N)"));
 llvm::cl::opt<unsigned> Jobs("j", llvm::cl::cat(Category), llvm::cl::init(0), llvm::cl::Prefix,
                              llvm::cl::desc("Files analyzed in parallel (default: the number of cores)"));
+llvm::cl::opt<bool> SummarizeOnly("summarize-only", llvm::cl::Hidden, llvm::cl::cat(Category),
+                                  llvm::cl::desc("(for -j) only write this shard's files' summaries to the cache"));
 llvm::cl::opt<bool> DumpEvents("dump-events", llvm::cl::cat(Category),
                                 llvm::cl::desc("Print the statements, executions and dependences of each function"));
 llvm::cl::opt<std::string> ResourceDir("resource-dir", llvm::cl::cat(Category),
@@ -463,6 +465,9 @@ int finish(RunState &st, int rc) {
     }
     out << sqlrace::report::baselineJson(st.items);
   }
+  // one order whatever the parallelism: by file, and in a file as analyzed
+  std::stable_sort(st.items.begin(), st.items.end(),
+                   [](const sqlrace::report::Item &a, const sqlrace::report::Item &b) { return a.at.file < b.at.file; });
   unsigned warnings = 0;
   for (const auto &i : st.items) warnings += i.level == "warning";
 
@@ -679,23 +684,24 @@ int main(int argc, const char **argv) {
   // helper in one file and its caller in another are joined in the second.
   std::string cacheDir = CacheDir;
   if (cacheDir.empty() && !BuildPath.empty()) cacheDir = BuildPath + "/.sqlrace-cache";
-  if (allFiles.size() > 1 && !NoCrossFile && !summarizeAll(*db, allFiles, adjusters, cacheDir)) return 2;
+  if (SummarizeOnly)  // phase one of a parallel run: this shard's summaries into the shared cache
+    return summarizeAll(*db, files, adjusters, cacheDir) ? 0 : 2;
+
+  unsigned jobs = Jobs ? Jobs : std::max(1u, std::thread::hardware_concurrency());
+  bool parallel = jobs > 1 && files.size() > 1 && Shard.empty();
+  // In a parallel run the children summarize (phase one), so the parent does not.
+  if (!parallel && allFiles.size() > 1 && !NoCrossFile && !summarizeAll(*db, allFiles, adjusters, cacheDir)) return 2;
 
   // In parallel: this process runs one child per share of the files (each a
   // --shard run writing JSON, reading the summaries just cached), and merges.
-  unsigned jobs = Jobs ? Jobs : std::max(1u, std::thread::hardware_concurrency());
-  if (jobs > 1 && files.size() > 1 && Shard.empty()) {
+  if (parallel) {
     jobs = std::min<unsigned>(jobs, files.size());
     std::string self = llvm::sys::fs::getMainExecutable(argv[0], (void *)&Overview);
     llvm::SmallString<128> tmp;
     llvm::sys::fs::createUniqueDirectory("sqlrace-jobs", tmp);
     std::string shared = cacheDir.empty() ? std::string(tmp.str()) + "/cache" : cacheDir;
-    std::vector<llvm::sys::ProcessInfo> children;
-    std::vector<std::string> outputs;
-    for (unsigned k = 1; k <= jobs; ++k) {
-      std::vector<std::string> args{self, "--format=json", "--shard=" + std::to_string(k) + "/" + std::to_string(jobs),
-                                    "-o", std::string(tmp.str()) + "/" + std::to_string(k) + ".json",
-                                    "--cache-dir=" + shared, "--resource-dir=" + ResourceDir.getValue(), "-j", "1"};
+    // the arguments every child shares: settings, and every file (the shard picks its own)
+    auto commonChildArgs = [&](std::vector<std::string> &args) {
       if (NoCrossFile) args.push_back("--no-cross-file");
       if (Verbose) args.push_back("--verbose");
       if (RequireNolintReason) args.push_back("--require-nolint-reason");
@@ -708,23 +714,39 @@ int main(int argc, const char **argv) {
         for (const CompileCommand &c : db->getCompileCommands(allFiles[0]))
           for (size_t i = 1; i + 1 < c.CommandLine.size(); ++i) args.push_back(c.CommandLine[i]);
       }
-      std::vector<llvm::StringRef> refs(args.begin(), args.end());
-      std::string error;
-      children.push_back(llvm::sys::ExecuteNoWait(self, refs, {}, {}, 0, &error));
-      outputs.push_back(std::string(tmp.str()) + "/" + std::to_string(k) + ".json");
-    }
-    int worst = 0;
-    for (llvm::sys::ProcessInfo &c : children) {
+    };
+    auto runPhase = [&](bool summarize) {
+      std::vector<llvm::sys::ProcessInfo> children;
+      for (unsigned k = 1; k <= jobs; ++k) {
+        std::vector<std::string> args{self, "--shard=" + std::to_string(k) + "/" + std::to_string(jobs),
+                                      "--cache-dir=" + shared, "--resource-dir=" + ResourceDir.getValue(), "-j", "1"};
+        if (summarize) {
+          args.push_back("--summarize-only");
+        } else {
+          args.push_back("--format=json");
+          args.push_back("--output=" + std::string(tmp.str()) + "/" + std::to_string(k) + ".json");
+        }
+        commonChildArgs(args);
+        std::vector<llvm::StringRef> refs(args.begin(), args.end());
+        std::string error;
+        children.push_back(llvm::sys::ExecuteNoWait(self, refs, {}, {}, 0, &error));
+      }
+      int worst = 0;
+      for (llvm::sys::ProcessInfo &c : children) {
 #if SQLRACE_LLVM_MAJOR >= 16
-      llvm::sys::ProcessInfo done = llvm::sys::Wait(c, {});  // until it ends
+        llvm::sys::ProcessInfo done = llvm::sys::Wait(c, {});  // until it ends
 #else
-      llvm::sys::ProcessInfo done = llvm::sys::Wait(c, 0, true);
+        llvm::sys::ProcessInfo done = llvm::sys::Wait(c, 0, true);
 #endif
-      worst = std::max(worst, done.ReturnCode == 1 ? 0 : done.ReturnCode);
-    }
+        worst = std::max(worst, done.ReturnCode == 1 ? 0 : done.ReturnCode);
+      }
+      return worst;
+    };
+    if (allFiles.size() > 1 && !NoCrossFile) runPhase(true);  // phase one: summaries, in parallel
+    int worst = runPhase(false);                                // phase two: the analysis
     RunState st;
-    for (const std::string &o : outputs) {
-      auto buf = llvm::MemoryBuffer::getFile(o);
+    for (unsigned k = 1; k <= jobs; ++k) {
+      auto buf = llvm::MemoryBuffer::getFile(std::string(tmp.str()) + "/" + std::to_string(k) + ".json");
       if (buf) sqlrace::report::fromJson((*buf)->getBuffer().str(), st.items);
     }
     llvm::sys::fs::remove_directories(tmp);
