@@ -351,6 +351,14 @@ std::map<std::string, Summary> &externalSummaries() {
   static std::map<std::string, Summary> m;
   return m;
 }
+// Imported but not yet decoded (decoding parses each statement's SQL): a file
+// calls few of the functions a whole project defines, so each is decoded on
+// its first lookup.
+std::map<std::string, llvm::json::Value> &pendingSummaries() {
+  static std::map<std::string, llvm::json::Value> m;
+  return m;
+}
+const Summary *externalSummary(const std::string &usr);
 
 std::string usrOf(const Decl *d) {
   llvm::SmallString<128> buf;
@@ -489,9 +497,8 @@ private:
     if (!def) {  // defined in another file: its summary from the first pass, if any
       auto *ce = dyn_cast_or_null<CallExpr>(e);
       const FunctionDecl *callee = ce ? ce->getDirectCallee() : nullptr;
-      if (!callee || callee->hasBody() || externalSummaries().empty()) return nullptr;
-      auto it = externalSummaries().find(usrOf(callee->getCanonicalDecl()));
-      return it != externalSummaries().end() && !it->second.empty() ? &it->second : nullptr;
+      if (!callee || callee->hasBody() || (externalSummaries().empty() && pendingSummaries().empty())) return nullptr;
+      return externalSummary(usrOf(callee->getCanonicalDecl()));
     }
     Results::Entry &r = results().get(*def, Ctx);
     return r.done && !r.summary.empty() ? &r.summary : nullptr;
@@ -2191,66 +2198,90 @@ std::string exportSummaries(ASTContext &ctx) {
   return os.str();
 }
 
+// One function's summary from its JSON; false when it is corrupt (an index out of range).
+static bool decodeSummary(const llvm::json::Object *f, Summary &out) {
+  Summary sum;
+  if (const llvm::json::Array *stmts = f->getArray("stmts"))
+    for (const llvm::json::Value &sv : *stmts) {
+      const llvm::json::Object *o = sv.getAsObject();
+      if (!o) continue;
+      Summary::Stmt ss;
+      ss.s.text = orElse(o->getString("text"), llvm::StringRef()).str();
+      ss.s.parsed = sql::analyzeSql(ss.s.text);
+      ss.sqlParam = (int)orElse(o->getInteger("sqlParam"), -1);
+      ss.connParam = (int)orElse(o->getInteger("connParam"), -1);
+      ss.s.dialect = (Dialect)orElse(o->getInteger("dialect"), 0);
+      ss.s.function = orElse(o->getString("function"), llvm::StringRef()).str();
+      ss.s.sqlLoc = locFrom(o->getObject("loc"));
+      if (const llvm::json::Array *via = o->getArray("via"))
+        for (const llvm::json::Value &l : *via) ss.s.via.push_back(locFrom(l.getAsObject()));
+      if (const llvm::json::Object *sp = o->getObject("spelling"))
+        for (const auto &kv : *sp)
+          if (auto str = kv.second.getAsString()) ss.s.spelling[std::atoi(kv.first.str().c_str())] = str->str();
+      sum.stmts.push_back(std::move(ss));
+    }
+  if (const llvm::json::Array *execs = f->getArray("execs"))
+    for (const llvm::json::Value &ev : *execs) {
+      const llvm::json::Object *o = ev.getAsObject();
+      if (!o) continue;
+      Summary::Exec e;
+      e.stmt = (int)orElse(o->getInteger("stmt"), 0);
+      if (const llvm::json::Object *params = o->getObject("params"))
+        for (const auto &kv : *params) e.paramDeps[std::atoi(kv.first.str().c_str())] = intSet(kv.second.getAsArray());
+      e.controlDeps = intSet(o->getArray("control"));
+      e.loopControlDeps = intSet(o->getArray("loop"));
+      e.serializable = orElse(o->getBoolean("serializable"), false);
+      e.paramsArrayParam = (int)orElse(o->getInteger("paramsArrayParam"), -1);
+      sum.execs.push_back(std::move(e));
+    }
+  if (const llvm::json::Array *dom = f->getArray("dom"))
+    for (const llvm::json::Value &row : *dom) {
+      std::vector<char> r;
+      for (char c : orElse(row.getAsString(), llvm::StringRef()).str()) r.push_back(c == '1');
+      sum.dom.push_back(std::move(r));
+    }
+  sum.returnValue = intSet(f->getArray("returnValue"));
+  sum.returnHandle = intSet(f->getArray("returnHandle"));
+  // a statement or execution index out of range would be a corrupt summary: drop it
+  bool sane = sum.dom.size() == sum.execs.size();
+  for (const Summary::Exec &e : sum.execs) sane = sane && e.stmt >= 0 && (size_t)e.stmt < sum.stmts.size();
+  if (sane) out = std::move(sum);
+  return sane;
+}
+
+namespace {
+const Summary *externalSummary(const std::string &usr) {
+  auto it = externalSummaries().find(usr);
+  if (it == externalSummaries().end()) {
+    auto p = pendingSummaries().find(usr);
+    if (p == pendingSummaries().end()) return nullptr;
+    Summary sum;
+    bool sane = decodeSummary(p->second.getAsObject(), sum);
+    pendingSummaries().erase(p);
+    it = externalSummaries().emplace(usr, std::move(sum)).first;  // a corrupt one stays empty: dropped
+    (void)sane;
+  }
+  return it->second.empty() ? nullptr : &it->second;
+}
+}  // namespace
+
 bool importSummaries(const std::string &text, std::string &error) {
   llvm::Expected<llvm::json::Value> v = llvm::json::parse(text);
   if (!v) {
     error = llvm::toString(v.takeError());
     return false;
   }
-  const llvm::json::Array *fns = v->getAsArray();
+  llvm::json::Array *fns = v->getAsArray();
   if (!fns) {
     error = "not a list of function summaries";
     return false;
   }
-  for (const llvm::json::Value &fv : *fns) {
-    const llvm::json::Object *f = fv.getAsObject();
+  for (llvm::json::Value &fv : *fns) {
+    llvm::json::Object *f = fv.getAsObject();
     if (!f || !f->getString("usr")) continue;
-    Summary sum;
-    if (const llvm::json::Array *stmts = f->getArray("stmts"))
-      for (const llvm::json::Value &sv : *stmts) {
-        const llvm::json::Object *o = sv.getAsObject();
-        if (!o) continue;
-        Summary::Stmt ss;
-        ss.s.text = orElse(o->getString("text"), llvm::StringRef()).str();
-        ss.s.parsed = sql::analyzeSql(ss.s.text);
-        ss.sqlParam = (int)orElse(o->getInteger("sqlParam"), -1);
-        ss.connParam = (int)orElse(o->getInteger("connParam"), -1);
-        ss.s.dialect = (Dialect)orElse(o->getInteger("dialect"), 0);
-        ss.s.function = orElse(o->getString("function"), llvm::StringRef()).str();
-        ss.s.sqlLoc = locFrom(o->getObject("loc"));
-        if (const llvm::json::Array *via = o->getArray("via"))
-          for (const llvm::json::Value &l : *via) ss.s.via.push_back(locFrom(l.getAsObject()));
-        if (const llvm::json::Object *sp = o->getObject("spelling"))
-          for (const auto &kv : *sp)
-            if (auto str = kv.second.getAsString()) ss.s.spelling[std::atoi(kv.first.str().c_str())] = str->str();
-        sum.stmts.push_back(std::move(ss));
-      }
-    if (const llvm::json::Array *execs = f->getArray("execs"))
-      for (const llvm::json::Value &ev : *execs) {
-        const llvm::json::Object *o = ev.getAsObject();
-        if (!o) continue;
-        Summary::Exec e;
-        e.stmt = (int)orElse(o->getInteger("stmt"), 0);
-        if (const llvm::json::Object *params = o->getObject("params"))
-          for (const auto &kv : *params) e.paramDeps[std::atoi(kv.first.str().c_str())] = intSet(kv.second.getAsArray());
-        e.controlDeps = intSet(o->getArray("control"));
-        e.loopControlDeps = intSet(o->getArray("loop"));
-        e.serializable = orElse(o->getBoolean("serializable"), false);
-        e.paramsArrayParam = (int)orElse(o->getInteger("paramsArrayParam"), -1);
-        sum.execs.push_back(std::move(e));
-      }
-    if (const llvm::json::Array *dom = f->getArray("dom"))
-      for (const llvm::json::Value &row : *dom) {
-        std::vector<char> r;
-        for (char c : orElse(row.getAsString(), llvm::StringRef()).str()) r.push_back(c == '1');
-        sum.dom.push_back(std::move(r));
-      }
-    sum.returnValue = intSet(f->getArray("returnValue"));
-    sum.returnHandle = intSet(f->getArray("returnHandle"));
-    // a statement or execution index out of range would be a corrupt summary: drop it
-    bool sane = sum.dom.size() == sum.execs.size();
-    for (const Summary::Exec &e : sum.execs) sane = sane && e.stmt >= 0 && (size_t)e.stmt < sum.stmts.size();
-    if (sane) externalSummaries()[f->getString("usr")->str()] = std::move(sum);
+    std::string usr = f->getString("usr")->str();
+    externalSummaries().erase(usr);  // a newer import replaces an older one
+    pendingSummaries().insert_or_assign(usr, std::move(fv));
   }
   return true;
 }

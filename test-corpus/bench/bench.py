@@ -6,9 +6,14 @@ Inputs: a generated database-heavy C file at 1x, 2x and 4x size, and a
 header-heavy C++ file (Qt SQL + libpqxx). A program, not a test: targets are
 reported, never asserted.
 
-usage: bench.py [--build build] [--runs 5] [--size 800]
+Last, a generated project of several such files with a compile database,
+analyzed with `-j 1` and `-j 2` (a fresh summary cache each run), shows what
+parallel analysis gains.
+
+usage: bench.py [--build build] [--runs 5] [--size 800] [--files 8]
 """
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -20,10 +25,12 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def measure(cmd, runs):
+def measure(cmd, runs, before=None):
     """Median wall seconds and the largest peak RSS (MiB) over `runs` runs."""
     times, peaks = [], []
     for _ in range(runs):
+        if before:
+            before()
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _, status, usage = os.wait4(proc.pid, 0)
@@ -46,6 +53,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--size", type=int, default=800, help="service functions in the 1x file")
     ap.add_argument("--llvm", default="14")
+    ap.add_argument("--files", type=int, default=8, help="files in the generated project for -j 1 vs -j 2")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
     sqlrace = os.path.join(build, "bin", "sqlrace")
@@ -91,6 +99,30 @@ def main():
         print()
         print(f"Growth of sqlrace's time: 2x input -> {two / one:.2f}x time, 4x input -> {four / one:.2f}x time "
               f"(linear would be 2.00x and 4.00x).")
+
+    # parallel analysis of a project: --files files like the 1x file
+    project = os.path.join(work, "project")
+    os.makedirs(project)
+    flags = ["-std=c11"] + pkg_flags("libpq")
+    commands = []
+    for k in range(args.files):
+        path = os.path.join(project, f"module{k}.c")
+        with open(path, "w") as f:
+            subprocess.run([sys.executable, os.path.join(HERE, "gen_db_heavy.py"), str(args.size)],
+                           stdout=f, check=True)
+        commands.append({"directory": project, "file": path,
+                         "arguments": ["cc", "-c", *flags, path, "-o", path + ".o"]})
+    with open(os.path.join(project, "compile_commands.json"), "w") as f:
+        json.dump(commands, f)
+    cache = os.path.join(work, "cache")
+    fresh = lambda: shutil.rmtree(cache, ignore_errors=True)
+    par = {}
+    for jobs in (1, 2):
+        par[jobs] = measure([sqlrace, "-p", project, f"-j{jobs}", f"--cache-dir={cache}"], args.runs, fresh)
+    print()
+    print(f"Parallel analysis of a {args.files}-file project ({args.size} functions each, {os.cpu_count()} cores): "
+          f"-j 1 {par[1][0] * 1000:.0f} ms, -j 2 {par[2][0] * 1000:.0f} ms, speed-up {par[1][0] / par[2][0]:.2f}x; "
+          f"peak memory per process {par[1][1]:.0f} MiB / {par[2][1]:.0f} MiB.")
     shutil.rmtree(work)
 
 

@@ -352,7 +352,10 @@ class SummaryAction : public ASTFrontendAction {
 public:
   explicit SummaryAction(SummaryPass &p) : P(p) {}
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &ci, llvm::StringRef file) override {
-    return std::make_unique<SummaryConsumer>(P, file.str(), ci);
+    // by its real path: the compile command may name it relative to its directory
+    llvm::SmallString<256> real;
+    if (llvm::sys::fs::real_path(file, real)) real = file;
+    return std::make_unique<SummaryConsumer>(P, std::string(real.str()), ci);
   }
 
 private:
@@ -402,12 +405,15 @@ bool depsUnchanged(const std::string &deps) {
 bool summarizeAll(const CompilationDatabase &db, const std::vector<std::string> &files,
                   const std::vector<ArgumentsAdjuster> &adjusters, const std::string &cacheDir) {
   std::vector<std::string> todo;
-  std::map<std::string, std::string> keys;
+  std::map<std::string, std::string> keys;  // real path -> cache entry
   for (const std::string &f : files) {
     if (!cacheDir.empty()) {
-      keys[f] = cacheKey(db, f);
-      auto summaries = llvm::MemoryBuffer::getFile(cacheDir + "/" + keys[f] + ".json");
-      auto deps = llvm::MemoryBuffer::getFile(cacheDir + "/" + keys[f] + ".deps");
+      llvm::SmallString<256> real;
+      if (llvm::sys::fs::real_path(f, real)) real = f;
+      std::string &key = keys[std::string(real.str())];
+      key = cacheKey(db, f);
+      auto summaries = llvm::MemoryBuffer::getFile(cacheDir + "/" + key + ".json");
+      auto deps = llvm::MemoryBuffer::getFile(cacheDir + "/" + key + ".deps");
       if (summaries && deps && depsUnchanged((*deps)->getBuffer().str())) {
         std::string error;
         if (sqlrace::importSummaries((*summaries)->getBuffer().str(), error)) continue;
