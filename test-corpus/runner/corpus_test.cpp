@@ -373,6 +373,27 @@ TEST(MultiFile, SummariesAreCachedPerFileContent) {
   EXPECT_EQ(countCache(), 3);
   EXPECT_EQ(third.out.find("check of 'products'"), std::string::npos) << third.out;
 }
+
+TEST(MultiFile, CacheWorksWhenTheCompileDatabaseNamesFilesRelatively) {
+  std::string dir = tempDir();
+  for (const char *name : {"db.h", "db.c", "orders.c"})
+    std::ofstream(dir + "/" + name) << readFile(std::string(SQLRACE_CORPUS_DIR "/multifile/") + name);
+  std::ofstream(dir + "/compile_commands.json")
+      << "[{\"directory\": \"" << dir << "\", \"file\": \"db.c\", \"command\": \"cc -c -I" SQLRACE_PG_INCLUDE
+         " db.c\"},\n {\"directory\": \"" << dir << "\", \"file\": \"orders.c\", \"command\": \"cc -c -I"
+         SQLRACE_PG_INCLUDE " orders.c\"}]\n";
+  std::string cmd = std::string(SQLRACE_CLI) + " -p " + dir + " -j 1 --cache-dir=" + dir + "/cache";
+  RunResult first = run(cmd);
+  EXPECT_EQ(first.status, 1) << first.out;
+  int entries = 0;
+  if (DIR *d = opendir((dir + "/cache").c_str())) {
+    while (dirent *e = readdir(d)) entries += std::string(e->d_name).find(".json") != std::string::npos;
+    closedir(d);
+  }
+  EXPECT_EQ(entries, 2);
+  RunResult second = run(cmd);
+  EXPECT_EQ(second.out, first.out);
+}
 }  // namespace
 
 // ---- hostile input: a clear message or a correct result, never a crash or a hang ------
