@@ -402,6 +402,24 @@ bool depsUnchanged(const std::string &deps) {
 }
 
 // Runs the first pass (from the cache where it can); false when a summary cannot be read.
+// Runs the action on each file with a tool of its own: from LLVM 15 on, a tool
+// given several files prints "[k/N] Processing file" to stderr, which would mix
+// with the report (ours prints progress only on a terminal). 0 = success,
+// 1 = an error, 2 = a file without a compile command, as ClangTool::run.
+int runEach(const CompilationDatabase &db, const std::vector<std::string> &files,
+            const std::vector<ArgumentsAdjuster> &adjusters, FrontendActionFactory &factory,
+            DiagnosticConsumer *diags = nullptr) {
+  int rc = 0;
+  for (const std::string &f : files) {
+    ClangTool tool(db, {f});
+    for (const ArgumentsAdjuster &a : adjusters) tool.appendArgumentsAdjuster(a);
+    if (diags) tool.setDiagnosticConsumer(diags);
+    int r = tool.run(&factory);
+    if (r == 1 || (r == 2 && rc == 0)) rc = r;
+  }
+  return rc;
+}
+
 bool summarizeAll(const CompilationDatabase &db, const std::vector<std::string> &files,
                   const std::vector<ArgumentsAdjuster> &adjusters, const std::string &cacheDir) {
   std::vector<std::string> todo;
@@ -422,13 +440,10 @@ bool summarizeAll(const CompilationDatabase &db, const std::vector<std::string> 
     todo.push_back(f);
   }
   if (todo.empty()) return true;
-  ClangTool tool(db, todo);
-  for (const ArgumentsAdjuster &a : adjusters) tool.appendArgumentsAdjuster(a);
   IgnoringDiagConsumer quiet;  // the second pass reports what does not compile
-  tool.setDiagnosticConsumer(&quiet);
   SummaryPass pass;
   SummaryFactory factory(pass);
-  tool.run(&factory);
+  runEach(db, todo, adjusters, factory, &quiet);
   if (!cacheDir.empty()) llvm::sys::fs::create_directories(cacheDir);
   for (const auto &[file, json] : pass.json) {
     std::string error;
@@ -677,14 +692,12 @@ int main(int argc, const char **argv) {
         }
   }
 
-  ClangTool tool(*db, files);
   // Builtin headers (stddef.h, ...) live in clang's resource directory, which a
   // tool installed outside LLVM's tree cannot find on its own.
   std::vector<ArgumentsAdjuster> adjusters = {
       getInsertArgumentAdjuster(("-resource-dir=" + ResourceDir).c_str(), ArgumentInsertPosition::BEGIN),
       // Compiler warnings are not ours to report; errors still are.
       getInsertArgumentAdjuster("-w", ArgumentInsertPosition::END)};
-  for (const ArgumentsAdjuster &a : adjusters) tool.appendArgumentsAdjuster(a);
 
   // Across files: a first pass summarizes every file's functions, so that a
   // helper in one file and its caller in another are joined in the second.
@@ -766,7 +779,7 @@ int main(int argc, const char **argv) {
 
   RunState st;
   Factory factory(st);
-  int rc = tool.run(&factory);
+  int rc = runEach(*db, files, adjusters, factory);
   return finish(st, rc);
 }
 
