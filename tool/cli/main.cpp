@@ -248,14 +248,7 @@ private:
     llvm::StringRef buf = SM.getBufferData(SM.getFileID(loc), &invalid);
     if (invalid) return;
     unsigned off = SM.getFileOffset(loc);
-    size_t begin = off == 0 ? 0 : buf.rfind('\n', off - 1);
-    begin = begin == llvm::StringRef::npos || off == 0 ? 0 : begin + 1;
-    size_t end = buf.find('\n', off);
-    line = buf.slice(begin, end == llvm::StringRef::npos ? buf.size() : end);
-    if (begin > 0) {
-      size_t pb = begin >= 2 ? buf.rfind('\n', begin - 2) : llvm::StringRef::npos;
-      prev = buf.slice(pb == llvm::StringRef::npos ? 0 : pb + 1, begin - 1);
-    }
+    sqlrace::linesAt(buf, off, line, prev);
   }
 
 public:

@@ -14,6 +14,18 @@ namespace sqlrace {
 // StringRef::startswith became starts_with in LLVM 16 and the old name went away.
 inline bool startsWith(llvm::StringRef s, llvm::StringRef prefix) { return s.substr(0, prefix.size()) == prefix; }
 
+// The line holding byte `off` of `buf`, and the line before it (empty on the first).
+inline void linesAt(llvm::StringRef buf, size_t off, llvm::StringRef &line, llvm::StringRef &prev) {
+  size_t begin = off == 0 ? 0 : buf.rfind('\n', off - 1);
+  begin = begin == llvm::StringRef::npos || off == 0 ? 0 : begin + 1;
+  size_t end = buf.find('\n', off);
+  line = buf.slice(begin, end == llvm::StringRef::npos ? buf.size() : end);
+  if (begin > 0) {
+    size_t pb = begin >= 2 ? buf.rfind('\n', begin - 2) : llvm::StringRef::npos;
+    prev = buf.slice(pb == llvm::StringRef::npos ? 0 : pb + 1, begin - 1);
+  }
+}
+
 inline bool suppressed(llvm::StringRef line, llvm::StringRef prev, const std::string &rule, bool &reason) {
   auto check = [&](llvm::StringRef text, llvm::StringRef marker) {
     size_t at = text.find(marker);
