@@ -430,7 +430,10 @@ Rewrite mysqlUpsert(std::string_view insertSql, const std::vector<std::string> &
   return r;
 }
 
-std::string respell(std::string_view sql, const std::map<int, std::string> &spelling) {
+// Copies `sql`, offering each $N outside quotes to `spell(n, digits, out)`: when
+// it returns true it has written that parameter, else "$N" is copied unchanged.
+template <class Spell>
+static std::string mapParameters(std::string_view sql, Spell spell) {
   std::string out;
   char quote = 0;
   for (size_t i = 0; i < sql.size(); ++i) {
@@ -444,9 +447,7 @@ std::string respell(std::string_view sql, const std::map<int, std::string> &spel
       size_t j = i + 1;
       int n = 0;
       while (j < sql.size() && std::isdigit((unsigned char)sql[j])) n = n * 10 + (sql[j++] - '0');
-      auto it = spelling.find(n);
-      if (it != spelling.end()) {
-        out += it->second;
+      if (spell(n, sql.substr(i + 1, j - i - 1), out)) {
         i = j - 1;
         continue;
       }
@@ -454,6 +455,15 @@ std::string respell(std::string_view sql, const std::map<int, std::string> &spel
     out += c;
   }
   return out;
+}
+
+std::string respell(std::string_view sql, const std::map<int, std::string> &spelling) {
+  return mapParameters(sql, [&](int n, std::string_view, std::string &out) {
+    auto it = spelling.find(n);
+    if (it == spelling.end()) return false;
+    out += it->second;
+    return true;
+  });
 }
 
 Rewrite advisoryXactLock(std::string_view table, const std::vector<int> &keyParams) {
@@ -464,22 +474,12 @@ Rewrite advisoryXactLock(std::string_view table, const std::vector<int> &keyPara
 }
 
 std::string withPlaceholders(std::string_view sql, char style) {
-  std::string out;
-  char quote = 0;
-  for (size_t i = 0; i < sql.size(); ++i) {
-    char c = sql[i];
-    if (quote) {
-      if (c == quote) quote = 0;
-    } else if (c == '\'' || c == '"') {
-      quote = c;
-    } else if (c == '$' && i + 1 < sql.size() && std::isdigit((unsigned char)sql[i + 1]) &&
-               (i == 0 || !(std::isalnum((unsigned char)sql[i - 1]) || sql[i - 1] == '_'))) {
-      out += style;
-      continue;
-    }
-    out += c;
-  }
-  return out;
+  // $N -> <style>N (the digits stay: ?1 in SQLite's numbered form)
+  return mapParameters(sql, [&](int, std::string_view digits, std::string &out) {
+    out += style;
+    out += digits;
+    return true;
+  });
 }
 
 }  // namespace sqlrace::sql
