@@ -86,13 +86,7 @@ static char *dup(std::string_view s) {
   return p;
 }
 
-template <typename T> static T *alloc(const T &init) {
-  T *p = static_cast<T *>(std::malloc(sizeof(T)));
-  *p = init;
-  return p;
-}
-
-static PgQuery__Node *node() {
+PgQuery__Node *makeNode() {
   PgQuery__Node init = PG_QUERY__NODE__INIT;
   return alloc(init);
 }
@@ -103,7 +97,7 @@ PgQuery__Node **makeArray(size_t n) {
 
 PgQuery__Node *makeString(std::string_view s) {
   PgQuery__String init = PG_QUERY__STRING__INIT;
-  PgQuery__Node *n = node();
+  PgQuery__Node *n = makeNode();
   n->node_case = PG_QUERY__NODE__NODE_STRING;
   n->string = alloc(init);
   n->string->sval = dup(s);
@@ -112,7 +106,7 @@ PgQuery__Node *makeString(std::string_view s) {
 
 PgQuery__Node *makeColumnRef(std::initializer_list<std::string_view> fields) {
   PgQuery__ColumnRef init = PG_QUERY__COLUMN_REF__INIT;
-  PgQuery__Node *n = node();
+  PgQuery__Node *n = makeNode();
   n->node_case = PG_QUERY__NODE__NODE_COLUMN_REF;
   n->column_ref = alloc(init);
   n->column_ref->n_fields = fields.size();
@@ -125,7 +119,7 @@ PgQuery__Node *makeColumnRef(std::initializer_list<std::string_view> fields) {
 
 PgQuery__Node *makeIndexElem(std::string_view column) {
   PgQuery__IndexElem init = PG_QUERY__INDEX_ELEM__INIT;
-  PgQuery__Node *n = node();
+  PgQuery__Node *n = makeNode();
   n->node_case = PG_QUERY__NODE__NODE_INDEX_ELEM;
   n->index_elem = alloc(init);
   n->index_elem->name = dup(column);
@@ -136,7 +130,7 @@ PgQuery__Node *makeIndexElem(std::string_view column) {
 
 PgQuery__Node *makeResTarget(std::string_view name, PgQuery__Node *val) {
   PgQuery__ResTarget init = PG_QUERY__RES_TARGET__INIT;
-  PgQuery__Node *n = node();
+  PgQuery__Node *n = makeNode();
   n->node_case = PG_QUERY__NODE__NODE_RES_TARGET;
   n->res_target = alloc(init);
   n->res_target->name = dup(name);

@@ -5,6 +5,7 @@
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
+#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <string>
@@ -49,6 +50,13 @@ std::string lastField(const PgQuery__ColumnRef *c);     // a.b.col -> col
 std::string funcName(const PgQuery__FuncCall *f);       // schema.fn -> fn (lower case)
 
 // Builders (malloc-allocated, owned by the tree once attached).
+// A malloc'd copy of `init` (a protobuf-c *__INIT value), as protobuf-c frees it.
+template <typename T> T *alloc(const T &init) {
+  T *p = static_cast<T *>(std::malloc(sizeof(T)));
+  *p = init;
+  return p;
+}
+PgQuery__Node *makeNode();  // an empty Node; set node_case and its payload
 PgQuery__Node *makeString(std::string_view s);
 PgQuery__Node *makeColumnRef(std::initializer_list<std::string_view> fields);
 PgQuery__Node *makeIndexElem(std::string_view column);

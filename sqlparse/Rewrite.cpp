@@ -206,10 +206,8 @@ static Rewrite insertOnConflictImpl(std::string_view insertSql, const std::vecto
 
   PgQuery__OnConflictClause oc = PG_QUERY__ON_CONFLICT_CLAUSE__INIT;
   PgQuery__InferClause ic = PG_QUERY__INFER_CLAUSE__INIT;
-  auto *clause = static_cast<PgQuery__OnConflictClause *>(std::malloc(sizeof oc));
-  *clause = oc;
-  auto *infer = static_cast<PgQuery__InferClause *>(std::malloc(sizeof ic));
-  *infer = ic;
+  auto *clause = alloc(oc);
+  auto *infer = alloc(ic);
   infer->n_index_elems = keys.size();
   infer->index_elems = makeArray(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) infer->index_elems[i] = makeIndexElem(keys[i]);
@@ -245,8 +243,7 @@ static void valuesIfConstant(PgQuery__SelectStmt *sel) {
     });
   if (readsColumns) return;
   PgQuery__List init = PG_QUERY__LIST__INIT;
-  auto *row = static_cast<PgQuery__List *>(std::malloc(sizeof init));
-  *row = init;
+  auto *row = alloc(init);
   row->n_items = sel->n_target_list;
   row->items = makeArray(sel->n_target_list);
   for (size_t i = 0; i < sel->n_target_list; ++i) {
@@ -266,9 +263,7 @@ static void valuesIfConstant(PgQuery__SelectStmt *sel) {
   sel->n_from_clause = 0;
   if (sel->where_clause) pg_query__node__free_unpacked(sel->where_clause, nullptr);
   sel->where_clause = nullptr;
-  PgQuery__Node node = PG_QUERY__NODE__INIT;
-  auto *n = static_cast<PgQuery__Node *>(std::malloc(sizeof node));
-  *n = node;
+  PgQuery__Node *n = makeNode();
   n->node_case = PG_QUERY__NODE__NODE_LIST;
   n->list = row;
   sel->values_lists = makeArray(1);
@@ -349,13 +344,10 @@ static Rewrite selectForUpdateImpl(std::string_view selectSql) {
       sel->locking_clause[i]->locking_clause->strength = PG_QUERY__LOCK_CLAUSE_STRENGTH__LCS_FORUPDATE;
   if (sel->n_locking_clause == 0) {
     PgQuery__LockingClause init = PG_QUERY__LOCKING_CLAUSE__INIT;
-    auto *lc = static_cast<PgQuery__LockingClause *>(std::malloc(sizeof init));
-    *lc = init;
+    auto *lc = alloc(init);
     lc->strength = PG_QUERY__LOCK_CLAUSE_STRENGTH__LCS_FORUPDATE;
     lc->wait_policy = PG_QUERY__LOCK_WAIT_POLICY__LockWaitBlock;
-    PgQuery__Node ninit = PG_QUERY__NODE__INIT;
-    auto *n = static_cast<PgQuery__Node *>(std::malloc(sizeof ninit));
-    *n = ninit;
+    PgQuery__Node *n = makeNode();
     n->node_case = PG_QUERY__NODE__NODE_LOCKING_CLAUSE;
     n->locking_clause = lc;
     sel->locking_clause = makeArray(1);
