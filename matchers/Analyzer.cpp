@@ -2198,8 +2198,9 @@ std::string exportSummaries(ASTContext &ctx) {
   return os.str();
 }
 
-// One function's summary from its JSON; false when it is corrupt (an index out of range).
-static bool decodeSummary(const llvm::json::Object *f, Summary &out) {
+// One function's summary from its JSON; empty (so unused) when it is corrupt,
+// with a statement or execution index out of range.
+static Summary decodeSummary(const llvm::json::Object *f) {
   Summary sum;
   if (const llvm::json::Array *stmts = f->getArray("stmts"))
     for (const llvm::json::Value &sv : *stmts) {
@@ -2245,8 +2246,7 @@ static bool decodeSummary(const llvm::json::Object *f, Summary &out) {
   // a statement or execution index out of range would be a corrupt summary: drop it
   bool sane = sum.dom.size() == sum.execs.size();
   for (const Summary::Exec &e : sum.execs) sane = sane && e.stmt >= 0 && (size_t)e.stmt < sum.stmts.size();
-  if (sane) out = std::move(sum);
-  return sane;
+  return sane ? sum : Summary();
 }
 
 namespace {
@@ -2255,11 +2255,8 @@ const Summary *externalSummary(const std::string &usr) {
   if (it == externalSummaries().end()) {
     auto p = pendingSummaries().find(usr);
     if (p == pendingSummaries().end()) return nullptr;
-    Summary sum;
-    bool sane = decodeSummary(p->second.getAsObject(), sum);
+    it = externalSummaries().emplace(usr, decodeSummary(p->second.getAsObject())).first;
     pendingSummaries().erase(p);
-    it = externalSummaries().emplace(usr, std::move(sum)).first;  // a corrupt one stays empty: dropped
-    (void)sane;
   }
   return it->second.empty() ? nullptr : &it->second;
 }
