@@ -345,23 +345,41 @@ TEST(MultiFile, JoinsHelperAndCallerAcrossFiles) {
   EXPECT_EQ(alone.status, 0) << alone.out;
 }
 
-TEST(MultiFile, SummariesAreCachedPerFileContent) {
+// A temporary copy of test-corpus/multifile (db.h, db.c, orders.c); returns its directory.
+std::string copyOfMultifile() {
   std::string dir = tempDir();
   for (const char *name : {"db.h", "db.c", "orders.c"})
     std::ofstream(dir + "/" + name) << readFile(std::string(SQLRACE_CORPUS_DIR "/multifile/") + name);
+  return dir;
+}
+
+// copyOfMultifile() with a compile_commands.json that names the files relative to their directory.
+std::string multifileProject() {
+  std::string dir = copyOfMultifile();
+  std::ofstream(dir + "/compile_commands.json")
+      << "[{\"directory\": \"" << dir << "\", \"file\": \"db.c\", \"arguments\": [\"cc\", \"-I" SQLRACE_PG_INCLUDE
+      << "\", \"-c\", \"db.c\"]},\n {\"directory\": \"" << dir << "\", \"file\": \"orders.c\", \"arguments\": [\"cc\", \"-I"
+      << SQLRACE_PG_INCLUDE << "\", \"-c\", \"orders.c\"]}]\n";
+  return dir;
+}
+
+// The summary cache entries (.json files) in dir.
+int cacheEntries(const std::string &dir) {
+  int n = 0;
+  if (DIR *d = opendir(dir.c_str())) {
+    while (dirent *e = readdir(d)) n += std::string(e->d_name).find(".json") != std::string::npos;
+    closedir(d);
+  }
+  return n;
+}
+
+TEST(MultiFile, SummariesAreCachedPerFileContent) {
+  std::string dir = copyOfMultifile();
   std::string cmd = std::string(SQLRACE_CLI) + " --cache-dir=" + dir + "/cache " + dir + "/db.c " + dir +
                     "/orders.c -- -I" SQLRACE_PG_INCLUDE;
   RunResult first = run(cmd);
   EXPECT_EQ(first.status, 1) << first.out;
-  auto countCache = [&] {
-    int n = 0;
-    if (DIR *d = opendir((dir + "/cache").c_str())) {
-      while (dirent *e = readdir(d)) n += std::string(e->d_name).find(".json") != std::string::npos;
-      closedir(d);
-    }
-    return n;
-  };
-  EXPECT_EQ(countCache(), 2);
+  EXPECT_EQ(cacheEntries(dir + "/cache"), 2);
   RunResult second = run(cmd);  // from the cache: the same findings
   for (const char *f : {"/db.c", "/orders.c"})
     EXPECT_EQ(parseDiagnostics(second.out, dir + f), parseDiagnostics(first.out, dir + f));
@@ -370,27 +388,16 @@ TEST(MultiFile, SummariesAreCachedPerFileContent) {
   changed.replace(changed.find("SELECT 1 FROM products"), 22, "SELECT 1 FROM catalog ");
   std::ofstream(dir + "/db.c") << changed;
   RunResult third = run(cmd);
-  EXPECT_EQ(countCache(), 3);
+  EXPECT_EQ(cacheEntries(dir + "/cache"), 3);
   EXPECT_EQ(third.out.find("check of 'products'"), std::string::npos) << third.out;
 }
 
 TEST(MultiFile, CacheWorksWhenTheCompileDatabaseNamesFilesRelatively) {
-  std::string dir = tempDir();
-  for (const char *name : {"db.h", "db.c", "orders.c"})
-    std::ofstream(dir + "/" + name) << readFile(std::string(SQLRACE_CORPUS_DIR "/multifile/") + name);
-  std::ofstream(dir + "/compile_commands.json")
-      << "[{\"directory\": \"" << dir << "\", \"file\": \"db.c\", \"command\": \"cc -c -I" SQLRACE_PG_INCLUDE
-         " db.c\"},\n {\"directory\": \"" << dir << "\", \"file\": \"orders.c\", \"command\": \"cc -c -I"
-         SQLRACE_PG_INCLUDE " orders.c\"}]\n";
+  std::string dir = multifileProject();
   std::string cmd = std::string(SQLRACE_CLI) + " -p " + dir + " -j 1 --cache-dir=" + dir + "/cache";
   RunResult first = run(cmd);
   EXPECT_EQ(first.status, 1) << first.out;
-  int entries = 0;
-  if (DIR *d = opendir((dir + "/cache").c_str())) {
-    while (dirent *e = readdir(d)) entries += std::string(e->d_name).find(".json") != std::string::npos;
-    closedir(d);
-  }
-  EXPECT_EQ(entries, 2);
+  EXPECT_EQ(cacheEntries(dir + "/cache"), 2);
   RunResult second = run(cmd);
   EXPECT_EQ(second.out, first.out);
 }
@@ -646,13 +653,7 @@ TEST(Scale, ParallelTextReportIsTheSameBytes) {
 }
 
 TEST(Scale, AHeaderIsAnalyzedThroughTheFilesThatIncludeIt) {
-  std::string dir = tempDir();
-  for (const char *name : {"db.h", "db.c", "orders.c"})
-    std::ofstream(dir + "/" + name) << readFile(std::string(SQLRACE_CORPUS_DIR "/multifile/") + name);
-  std::ofstream(dir + "/compile_commands.json")
-      << "[{\"directory\": \"" << dir << "\", \"file\": \"db.c\", \"arguments\": [\"cc\", \"-I" SQLRACE_PG_INCLUDE
-      << "\", \"-c\", \"db.c\"]},\n {\"directory\": \"" << dir << "\", \"file\": \"orders.c\", \"arguments\": [\"cc\", \"-I"
-      << SQLRACE_PG_INCLUDE << "\", \"-c\", \"orders.c\"]}]\n";
+  std::string dir = multifileProject();
   RunResult r = run(std::string(SQLRACE_CLI) + " -p " + dir + " " + dir + "/db.h");
   EXPECT_EQ(r.status, 1) << r.out;  // db.c and orders.c both include db.h: the cross-file races are found
   EXPECT_NE(r.out.find("orders.c"), std::string::npos) << r.out;
