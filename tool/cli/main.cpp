@@ -704,14 +704,16 @@ int main(int argc, const char **argv) {
   // In a parallel run the children summarize (phase one), so the parent does not.
   if (!parallel && allFiles.size() > 1 && !NoCrossFile && !summarizeAll(*db, allFiles, adjusters, cacheDir)) return 2;
 
-  // In parallel: this process runs one child per share of the files (each a
-  // --shard run writing JSON, reading the summaries just cached), and merges.
+  // In parallel: this process runs one child per share of the files, twice --
+  // first to cache that share's summaries, then (all summaries cached) to
+  // analyze it as a --shard run writing JSON -- and merges the JSON.
   if (parallel) {
     jobs = std::min<unsigned>(jobs, files.size());
     std::string self = llvm::sys::fs::getMainExecutable(argv[0], (void *)&Overview);
     llvm::SmallString<128> tmp;
     llvm::sys::fs::createUniqueDirectory("sqlrace-jobs", tmp);
     std::string shared = cacheDir.empty() ? std::string(tmp.str()) + "/cache" : cacheDir;
+    auto outputOf = [&](unsigned k) { return std::string(tmp.str()) + "/" + std::to_string(k) + ".json"; };
     // the arguments every child shares: settings, and every file (the shard picks its own)
     auto commonChildArgs = [&](std::vector<std::string> &args) {
       if (NoCrossFile) args.push_back("--no-cross-file");
@@ -736,7 +738,7 @@ int main(int argc, const char **argv) {
           args.push_back("--summarize-only");
         } else {
           args.push_back("--format=json");
-          args.push_back("--output=" + std::string(tmp.str()) + "/" + std::to_string(k) + ".json");
+          args.push_back("--output=" + outputOf(k));
         }
         commonChildArgs(args);
         std::vector<llvm::StringRef> refs(args.begin(), args.end());
@@ -758,7 +760,7 @@ int main(int argc, const char **argv) {
     int worst = runPhase(false);                                // phase two: the analysis
     RunState st;
     for (unsigned k = 1; k <= jobs; ++k) {
-      auto buf = llvm::MemoryBuffer::getFile(std::string(tmp.str()) + "/" + std::to_string(k) + ".json");
+      auto buf = llvm::MemoryBuffer::getFile(outputOf(k));
       if (buf) sqlrace::report::fromJson((*buf)->getBuffer().str(), st.items);
     }
     llvm::sys::fs::remove_directories(tmp);
