@@ -38,8 +38,35 @@ std::vector<Finding> runRules(const FunctionEvents &ev) {
   return out;
 }
 
+std::string Suggestion::text() const {
+  std::string s;
+  for (const std::string &d : schema) s += (s.empty() ? "" : "; ") + d;
+  for (const std::string &q : statements) s += (s.empty() ? "" : "; ") + q;
+  if (!note.empty()) s += (s.empty() ? "" : " -- ") + note;
+  return s;
+}
+
 namespace rules {
 using namespace sql;
+
+void suggest(Finding &f, Suggestion s, Loc at) {
+  if (s.empty()) return;
+  f.suggestion = std::move(s);
+  f.rewrite = f.suggestion.text();
+  f.notes.push_back({at, "suggested rewrite: " + f.rewrite});
+}
+
+const char *beginFor(Dialect d) {
+  switch (d) {
+  case Dialect::SQLite: return "BEGIN IMMEDIATE";  // the write lock first: a second writer waits
+  case Dialect::MySQL: return "START TRANSACTION";
+  default: return "BEGIN";
+  }
+}
+
+void append(std::vector<std::string> &to, const std::string &script) {
+  for (std::string &s : splitStatements(script)) to.push_back(std::move(s));
+}
 
 std::string joinColumns(const std::vector<std::string> &cols) {
   std::string s;

@@ -465,6 +465,31 @@ Rewrite advisoryXactLock(std::string_view table, const std::vector<int> &keyPara
   return canonical("SELECT pg_advisory_xact_lock(hashtext(" + key + "))");
 }
 
+std::vector<std::string> splitStatements(std::string_view sql) {
+  std::string text(sql);
+  auto trimmed = [](std::string s) {
+    size_t b = s.find_first_not_of(" \t\r\n;"), e = s.find_last_not_of(" \t\r\n;");
+    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+  };
+  std::vector<std::string> out;
+  PgQuerySplitResult r = pg_query_split_with_scanner(text.c_str());
+  if (!r.error)
+    for (int i = 0; i < r.n_stmts; ++i) {
+      size_t at = (size_t)r.stmts[i]->stmt_location;
+      size_t len = r.stmts[i]->stmt_len ? (size_t)r.stmts[i]->stmt_len : std::string::npos;  // 0: to the end
+      if (at > text.size()) continue;
+      std::string s = trimmed(text.substr(at, len));
+      if (!s.empty()) out.push_back(std::move(s));
+    }
+  bool failed = r.error != nullptr;
+  pg_query_free_split_result(r);
+  if (failed || out.empty()) {
+    out.clear();
+    if (std::string s = trimmed(text); !s.empty()) out.push_back(std::move(s));
+  }
+  return out;
+}
+
 std::string withPlaceholders(std::string_view sql, char style) {
   // $N -> <style>N (the digits stay: ?1 in SQLite's numbered form)
   return mapParameters(sql, [&](int, std::string_view digits, std::string &out) {

@@ -53,31 +53,54 @@ std::string parentOf(const std::string &keyColumn) {
   return base + "s";
 }
 
-std::string suggestion(const FunctionEvents &ev, int check, const Facts &checkFacts, const Statement &ins,
-                       const Facts &insert, bool capacity) {
-  if (capacity) {
-    // COUNT(*) < limit: no unique key expresses it; serialize on the parent, or one statement
-    const Statement &chk = ev.statements[check];
-    for (size_t i = 0; i < checkFacts.keyColumns.size(); ++i) {
+// The check and the INSERT, serialized: `lock` (if any) first, in one transaction.
+Suggestion serialized(const Statement &chk, const Statement &ins, const std::string &lock) {
+  Rewrite c = canonical(chk.text), i = canonical(ins.text);
+  if (!c.ok || !i.ok) return {};
+  Suggestion s;
+  s.statements.push_back(beginFor(ins.dialect));
+  if (!lock.empty()) s.statements.push_back(lock);
+  if (chk.id != ins.id) append(s.statements, chk.respell(c.sql));
+  append(s.statements, ins.respell(i.sql));
+  s.statements.push_back("COMMIT");
+  return s;
+}
+
+Suggestion suggestion(const FunctionEvents &ev, int check, const Facts &checkFacts, const Statement &ins,
+                      const Facts &insert, bool capacity) {
+  const Statement &chk = ev.statements[check];
+  // A lock on the object the rows belong to (the parent row), else an advisory lock on the key.
+  auto objectLock = [&](bool parentFirst) {
+    // SQLite: BEGIN IMMEDIATE takes the database's write lock before the check
+    if (ins.dialect == Dialect::SQLite) return serialized(chk, ins, "");
+    for (size_t i = 0; parentFirst && i < checkFacts.keyColumns.size(); ++i) {
       std::string parent = parentOf(checkFacts.keyColumns[i]);
       int param = i < checkFacts.keyParams.size() ? checkFacts.keyParams[i] : 0;
       if (!parent.empty() && param > 0)
-        return "SELECT id FROM " + quoteIdent(parent) + " WHERE id = " + chk.respell("$" + std::to_string(param)) +
-               " FOR UPDATE -- first, in the same transaction as the count and the INSERT";
+        return serialized(chk, ins, "SELECT id FROM " + quoteIdent(parent) + " WHERE id = " +
+                                        chk.respell("$" + std::to_string(param)) + " FOR UPDATE");
+    }
+    if (ins.dialect == Dialect::MySQL) {
+      Rewrite c = canonical(chk.text), i = canonical(ins.text);
+      if (!c.ok || !i.ok) return Suggestion{};
+      Suggestion s;
+      s.statements.push_back("LOCK TABLES " + quoteIdent(insert.targetTable) + " WRITE");
+      if (chk.id != ins.id) append(s.statements, chk.respell(c.sql));
+      append(s.statements, ins.respell(i.sql));
+      s.statements.push_back("UNLOCK TABLES");
+      return s;
     }
     Rewrite lock = advisoryXactLock(insert.targetTable, checkFacts.keyParams);
-    return lock.ok ? chk.respell(lock.sql) + " -- in the same transaction, before the count" : std::string();
-  }
+    return lock.ok ? serialized(chk, ins, chk.respell(lock.sql)) : Suggestion{};
+  };
+  // COUNT(*) < limit: no unique key expresses it; serialize on the parent
+  if (capacity) return objectLock(true);
   std::vector<std::string> keys;
   for (const std::string &k : checkFacts.keyColumns)
     if (insert.insertColumns.empty() || contains(insert.insertColumns, k)) keys.push_back(k);
-  const Statement &chk = ev.statements[check];
-  if (keys.empty() || !checkFacts.latestBy.empty()) {
-    // No key to arbitrate on -- or the check reads the latest of many rows per key
-    // (a status history), where a unique key would forbid the history itself.
-    Rewrite lock = advisoryXactLock(insert.targetTable, checkFacts.keyParams);
-    return lock.ok ? chk.respell(lock.sql) + " -- in the same transaction, before the check" : std::string();
-  }
+  // No key to arbitrate on -- or the check reads the latest of many rows per key
+  // (a status history), where a unique key would forbid the history itself.
+  if (keys.empty() || !checkFacts.latestBy.empty()) return objectLock(false);
   // when the check is itself an UPDATE (row count 0 -> INSERT), that UPDATE is the DO UPDATE
   const Statement *update = checkFacts.kind == StmtKind::Update ? &chk : updateWhenFound(ev, check, insert);
   std::map<int, int> params;
@@ -87,14 +110,17 @@ std::string suggestion(const FunctionEvents &ev, int check, const Facts &checkFa
   Rewrite up = ins.dialect == Dialect::MySQL ? mysqlUpsert(ins.text, keys, updateSql, update ? &params : nullptr)
                                              : insertOnConflict(ins.text, keys, updateSql, update ? &params : nullptr);
   if (!idx.ok || !up.ok) return {};
-  return ins.respell(idx.sql) + "; " + ins.respell(up.sql);
+  Suggestion s;
+  append(s.schema, ins.respell(idx.sql));
+  append(s.statements, ins.respell(up.sql));
+  return s;
 }
 
 // The INSERT's literal rewritten in place, when that is a mechanical edit: the
 // SQL is one plain literal and the rewrite of that statement alone is known.
 void addFix(Finding &f, const Statement &ins) {
-  if (!ins.literalBegin.valid() || f.rewrite.empty()) return;
-  std::string sql = f.rewrite.substr(f.rewrite.rfind("; ") == std::string::npos ? 0 : f.rewrite.rfind("; ") + 2);
+  if (!ins.literalBegin.valid() || f.suggestion.statements.size() != 1) return;
+  const std::string &sql = f.suggestion.statements[0];
   if (sql.rfind("INSERT", 0) != 0) return;
   std::string lit = "\"";
   for (char c : sql) {
@@ -129,8 +155,7 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
   if (capacity)
     f.notes.push_back({chk.sqlLoc, "a capacity check: the count is compared with a limit, which a unique key "
                                    "cannot express"});
-  f.rewrite = suggestion(ev, chk.id, check, ins, insert, capacity);
-  if (!f.rewrite.empty()) f.notes.push_back({ins.sqlLoc, "suggested rewrite: " + f.rewrite});
+  suggest(f, suggestion(ev, chk.id, check, ins, insert, capacity), ins.sqlLoc);
   if (!capacity && ins.via.empty() && chk.id != ins.id) addFix(f, ins);
   out.push_back(std::move(f));
 }

@@ -22,39 +22,63 @@ std::string parentTableFor(const std::string &keyColumn) {
   return base + "s";
 }
 
-std::string suggestion(const Statement &chk, const Facts &check, const Statement &ins, const Facts &insert,
-                       const std::string &column) {
+Suggestion suggestion(const Statement &chk, const Facts &check, const Statement &ins, const Facts &insert,
+                      const std::string &column) {
   const std::string &insertSql = ins.text;
-  std::string parent;
+  std::string parent, parentKey;
   int parentParam = 0;
   for (size_t i = 0; i < check.keyColumns.size() && parent.empty(); ++i) {
     parent = parentTableFor(check.keyColumns[i]);
+    parentKey = check.keyColumns[i];
     parentParam = i < check.keyParams.size() ? check.keyParams[i] : 0;
   }
   Rewrite c = canonical(chk.text), i = canonical(ins.text);
-  std::string body = chk.id == ins.id ? ins.respell(i.sql) : chk.respell(c.sql) + "; " + ins.respell(i.sql);
+  Suggestion s;
+  auto body = [&] {
+    if (chk.id != ins.id) append(s.statements, chk.respell(c.sql));
+    append(s.statements, ins.respell(i.sql));
+  };
   if (ins.dialect == Dialect::SQLite) {
     // SQLite has no sequences; BEGIN IMMEDIATE takes the write lock before the read,
     // so a second writer waits until this one commits.
     if (!c.ok || !i.ok) return {};
-    return "BEGIN IMMEDIATE; " + body + "; COMMIT";
+    s.statements.push_back(beginFor(ins.dialect));
+    body();
+    s.statements.push_back("COMMIT");
+    return s;
   }
   if (ins.dialect == Dialect::MySQL) {
     // InnoDB: lock the parent row first; without a parent, lock the table.
     if (!c.ok || !i.ok) return {};
-    if (!parent.empty() && parentParam > 0)
-      return "SELECT id FROM " + quoteIdent(parent) + " WHERE id = " + chk.respell("$" + std::to_string(parentParam)) +
-             " FOR UPDATE; " + body + " -- in one transaction";
-    return "LOCK TABLES " + quoteIdent(insert.targetTable) + " WRITE; " + body + "; UNLOCK TABLES";
+    if (!parent.empty() && parentParam > 0) {
+      s.statements = {beginFor(ins.dialect), "SELECT id FROM " + quoteIdent(parent) + " WHERE id = " +
+                                                 chk.respell("$" + std::to_string(parentParam)) + " FOR UPDATE"};
+      body();
+      s.statements.push_back("COMMIT");
+      return s;
+    }
+    s.statements = {"LOCK TABLES " + quoteIdent(insert.targetTable) + " WRITE"};
+    body();
+    s.statements.push_back("UNLOCK TABLES");
+    return s;
   }
   if (!parent.empty()) {
-    Rewrite r = parentCounter(parent, "last_" + column, parentParam > 0 ? parentParam : 1);
-    if (r.ok)
-      return chk.respell(r.sql) + " -- then INSERT the returned value as " + ins.name(column) +
-             " (add the counter column " + parent + ".last_" + column + " first)";
+    // a counter on the parent row, taken and incremented in one statement
+    std::string counter = "last_" + column;
+    Rewrite r = parentCounter(parent, counter, parentParam > 0 ? parentParam : 1);
+    if (r.ok && i.ok) {
+      std::string p = quoteIdent(parent), k = quoteIdent(counter), t = quoteIdent(insert.targetTable);
+      s.schema = {"ALTER TABLE " + p + " ADD COLUMN " + k + " integer NOT NULL DEFAULT 0",
+                  "UPDATE " + p + " SET " + k + " = COALESCE((SELECT max(" + quoteIdent(column) + ") FROM " + t +
+                      " WHERE " + t + "." + quoteIdent(parentKey) + " = " + p + ".id), 0)"};
+      append(s.statements, chk.respell(r.sql));
+      append(s.statements, ins.respell(i.sql));
+      s.note = "INSERT the value the UPDATE returns as " + ins.name(column);
+      return s;
+    }
   }
   Rewrite seq = sequenceDefault(insert.targetTable, column);
-  if (seq.ok) seq.sql = ins.respell(seq.sql);
+  if (seq.ok) append(s.schema, ins.respell(seq.sql));
   Rewrite omit = insertWithoutColumn(insertSql, column);
   if (seq.ok && omit.ok) {
     // spell the remaining parameters as the code does, in their new positions
@@ -69,13 +93,13 @@ std::string suggestion(const Statement &chk, const Facts &check, const Statement
       positional = positional || sp == "?" || sp.find('%') != std::string::npos;
       spelling[now] = isNumbered ? sp.substr(0, 1) + std::to_string(now) : sp;
     }
-    std::string note;
-    if (!omit.note.empty() && numbered) note = " -- " + omit.note;
-    else if (!omit.note.empty() && positional) note = " -- and stop passing the " + column + " value";
-    return seq.sql + "; " + sql::respell(omit.sql, spelling) + note;
+    if (!omit.note.empty() && numbered) s.note = omit.note;
+    else if (!omit.note.empty() && positional) s.note = "and stop passing the " + column + " value";
+    append(s.statements, sql::respell(omit.sql, spelling));
+    return s;
   }
-  if (seq.ok) return seq.sql + " -- then omit " + column + " from the INSERT";
-  return {};
+  if (seq.ok) s.note = "then omit " + column + " from the INSERT";
+  return s;
 }
 
 void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, const Statement &ins,
@@ -93,8 +117,7 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
   if (chk.id != ins.id) addPathNotes(f, chk, "MAX(" + col + ") of '" + table + "' read");
   else f.notes.push_back({chk.sqlLoc, "MAX(" + col + ") of '" + table + "' read here"});
   if (!ins.via.empty()) addPathNotes(f, ins, "INSERT into '" + table + "'");
-  f.rewrite = suggestion(chk, check, ins, insert, column);
-  if (!f.rewrite.empty()) f.notes.push_back({ins.sqlLoc, "suggested rewrite: " + f.rewrite});
+  suggest(f, suggestion(chk, check, ins, insert, column), ins.sqlLoc);
   out.push_back(std::move(f));
 }
 

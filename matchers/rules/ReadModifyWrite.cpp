@@ -84,17 +84,18 @@ void readModifyWrite(const FunctionEvents &ev, std::vector<Finding> &out) {
           if (versioned)
             f.notes.push_back({upd.sqlLoc, "the UPDATE is conditional, but its affected-row count is never "
                                            "checked, so a lost race goes unnoticed"});
-          Rewrite lock = selectForUpdate(rd.text);
-          if (rd.dialect == Dialect::SQLite) {  // no FOR UPDATE in SQLite: take the write lock first
-            Rewrite r = canonical(rd.text), w2 = canonical(upd.text);
-            if (r.ok && w2.ok) {
-              f.rewrite = "BEGIN IMMEDIATE; " + rd.respell(r.sql) + "; " + upd.respell(w2.sql) + "; COMMIT";
-              f.notes.push_back({rd.sqlLoc, "suggested rewrite: " + f.rewrite});
-            }
-          } else if (lock.ok) {
-            f.rewrite = rd.respell(lock.sql) + " -- in one transaction with the UPDATE; or let the UPDATE do the "
-                        "arithmetic: SET " + column + " = " + column + " + <change>";
-            f.notes.push_back({rd.sqlLoc, "suggested rewrite: " + f.rewrite});
+          // the read locks the row, in one transaction with the UPDATE (SQLite: the write lock first)
+          Rewrite read = rd.dialect == Dialect::SQLite ? canonical(rd.text) : selectForUpdate(rd.text);
+          Rewrite write = canonical(upd.text);
+          if (read.ok && write.ok) {
+            Suggestion s;
+            s.statements.push_back(beginFor(upd.dialect));
+            append(s.statements, rd.respell(read.sql));
+            append(s.statements, upd.respell(write.sql));
+            s.statements.push_back("COMMIT");
+            if (rd.dialect != Dialect::SQLite)
+              s.note = "or let the UPDATE do the arithmetic: SET " + column + " = " + column + " + <change>";
+            suggest(f, std::move(s), rd.sqlLoc);
           }
           out.push_back(std::move(f));
           reported.insert({upd.id, col});

@@ -12,7 +12,7 @@ int reserve_seat(PGconn *conn, const char *const *p, long capacity)
     PQclear(r);
     if (taken >= capacity)
         return -1;
-    PQclear(PQexecParams(conn, "INSERT INTO reservations (flight_id, passenger) VALUES ($1, $2)", 2, NULL, p, NULL, NULL, 0)); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{suggested rewrite: SELECT id FROM flights WHERE id = $1 FOR UPDATE -- first}}
+    PQclear(PQexecParams(conn, "INSERT INTO reservations (flight_id, passenger) VALUES ($1, $2)", 2, NULL, p, NULL, NULL, 0)); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{suggested rewrite: BEGIN; SELECT id FROM flights WHERE id = $1 FOR UPDATE; SELECT count(*)}}
     return 0;
 }
 

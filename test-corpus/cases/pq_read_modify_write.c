@@ -11,7 +11,7 @@
 int withdraw(PGconn *conn, const char *account, long amount)
 {
     const char *p[2] = { account, NULL };
-    PGresult *r = PQexecParams(conn, "SELECT balance FROM accounts WHERE id = $1", 1, NULL, p, NULL, NULL, 0); // expected-note{{balance of 'accounts' read here}} expected-note{{suggested rewrite: SELECT balance FROM accounts WHERE id = $1 FOR UPDATE -- in one transaction with the UPDATE}}
+    PGresult *r = PQexecParams(conn, "SELECT balance FROM accounts WHERE id = $1", 1, NULL, p, NULL, NULL, 0); // expected-note{{balance of 'accounts' read here}} expected-note{{suggested rewrite: BEGIN; SELECT balance FROM accounts WHERE id = $1 FOR UPDATE; UPDATE accounts}}
     long balance = atol(PQgetvalue(r, 0, 0));
     PQclear(r);
     if (balance < amount)
@@ -117,6 +117,6 @@ int set_status(PGconn *conn, const char *order, const char *status)
     PQclear(r);
     if (same)
         return 0;
-    PQclear(PQexecParams(conn, "INSERT INTO order_status (order_id, status, changed_at) VALUES ($1, $2, now())", 2, NULL, p, NULL, NULL, 0)); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{suggested rewrite: SELECT pg_advisory_xact_lock(hashtext(('order_status' || ':') || $1)) -- in the same transaction, before the check}}
+    PQclear(PQexecParams(conn, "INSERT INTO order_status (order_id, status, changed_at) VALUES ($1, $2, now())", 2, NULL, p, NULL, NULL, 0)); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{suggested rewrite: BEGIN; SELECT pg_advisory_xact_lock(hashtext(('order_status' || ':') || $1)); SELECT status}}
     return 1;
 }

@@ -516,6 +516,10 @@ TEST(Gate, JsonAndSarifReports) {
   EXPECT_NE(j.out.find("\"rule\": \"check-then-insert\""), std::string::npos) << j.out;
   EXPECT_NE(j.out.find("\"fingerprint\""), std::string::npos);
   EXPECT_NE(j.out.find("\"suggestedSql\""), std::string::npos);
+  // the rewrite as data: the unique index to create first, then the statement the code runs
+  EXPECT_NE(j.out.find("\"schema\": [\n          \"CREATE UNIQUE INDEX products_sku_key ON products (sku)\""),
+            std::string::npos) << j.out;
+  EXPECT_NE(j.out.find("\"statements\": [\n          \"INSERT INTO products"), std::string::npos) << j.out;
   EXPECT_NE(j.out.find("\"file\": \"racy.c\""), std::string::npos) << "paths relative to the root";
   RunResult s = run("cd " + dir + " && " + SQLRACE_CLI + " --format=sarif racy.c -- -I" SQLRACE_PG_INCLUDE);
   EXPECT_EQ(s.status, 1);

@@ -29,6 +29,24 @@ llvm::json::Object physical(const Place &p) {
                                                         {"startColumn", (int64_t)p.col}}}}}};
 }
 
+llvm::json::Array strings(const std::vector<std::string> &v) {
+  llvm::json::Array a;
+  for (const std::string &s : v) a.push_back(s);
+  return a;
+}
+
+std::vector<std::string> strings(const llvm::json::Array *a) {
+  std::vector<std::string> v;
+  if (a)
+    for (const llvm::json::Value &x : *a)
+      if (auto s = x.getAsString()) v.push_back(s->str());
+  return v;
+}
+
+llvm::json::Object rewrite(const Item &i) {
+  return llvm::json::Object{{"schema", strings(i.schema)}, {"statements", strings(i.statements)}, {"note", i.rewriteNote}};
+}
+
 llvm::json::Object withMessage(llvm::json::Object loc, const std::string &text) {
   loc["message"] = llvm::json::Object{{"text", text}};
   return loc;
@@ -54,6 +72,7 @@ std::string toJson(const std::vector<Item> &items) {
                          {"notes", std::move(notes)},
                          {"fingerprint", i.fingerprint}};
     if (!i.sql.empty()) o["suggestedSql"] = i.sql;
+    if (!i.schema.empty() || !i.statements.empty()) o["rewrite"] = rewrite(i);
     if (i.check.valid()) o["check"] = place(i.check);
     if (!i.sourceLine.empty()) o["source"] = i.sourceLine;
     if (i.fixBegin.valid())
@@ -92,6 +111,11 @@ bool fromJson(const std::string &text, std::vector<Item> &out) {
     i.function = get("function");
     i.fingerprint = get("fingerprint");
     i.sql = get("suggestedSql");
+    if (const llvm::json::Object *rw = fo->getObject("rewrite")) {
+      i.schema = strings(rw->getArray("schema"));
+      i.statements = strings(rw->getArray("statements"));
+      if (auto n = rw->getString("note")) i.rewriteNote = n->str();
+    }
     i.sourceLine = get("source");
     i.at = placeFrom(fo->getObject("location"));
     i.check = placeFrom(fo->getObject("check"));
@@ -169,7 +193,7 @@ std::string toSarif(const std::vector<Item> &items, const std::vector<RuleDoc> &
           {"threadFlows", llvm::json::Array{llvm::json::Object{{"id", "session-1"}, {"locations", std::move(t1)}},
                                             llvm::json::Object{{"id", "session-2"}, {"locations", std::move(t2)}}}}}};
     }
-    if (!i.sql.empty()) res["properties"] = llvm::json::Object{{"suggestedSql", i.sql}};
+    if (!i.sql.empty()) res["properties"] = llvm::json::Object{{"suggestedSql", i.sql}, {"rewrite", rewrite(i)}};
     if (i.fixBegin.valid())  // the INSERT's literal, replaced by the atomic statement
       res["fixes"] = llvm::json::Array{llvm::json::Object{
           {"description", llvm::json::Object{{"text", "use the atomic INSERT (it needs the unique index named in the "

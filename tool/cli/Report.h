@@ -19,7 +19,10 @@ struct Item {
   Place at;
   std::string message;
   std::vector<std::pair<Place, std::string>> notes;
-  std::string sql;          // suggested rewrite
+  std::string sql;          // suggested rewrite, one line
+  // the same as data: DDL to run once, the statements the code runs instead, the rest in words
+  std::vector<std::string> schema, statements;
+  std::string rewriteNote;
   std::string fingerprint;  // stable across unrelated edits
   std::string function;
   Place check;              // where the check runs (for the two-session interleaving)

@@ -178,6 +178,9 @@ public:
       item.at = place(f.loc);
       item.message = f.message;
       item.sql = f.rewrite;
+      item.schema = f.suggestion.schema;
+      item.statements = f.suggestion.statements;
+      item.rewriteNote = f.suggestion.note;
       item.function = fd->getQualifiedNameAsString();
       if (f.check.valid()) item.check = place(f.check);
       if (f.fixBegin.valid()) {

@@ -104,13 +104,26 @@ struct Note {
   std::string message;
 };
 
+// A rewrite as data, for people and for tools: DDL to run once against the
+// database, then what the code runs instead of its check and write, in order
+// and in the code's dialect (BEGIN/COMMIT included when it needs a transaction).
+struct Suggestion {
+  std::vector<std::string> schema;
+  std::vector<std::string> statements;
+  std::string note;  // what else changes, in words
+  bool empty() const { return schema.empty() && statements.empty(); }
+  // One line: the DDL and the statements separated by "; ", then " -- note".
+  std::string text() const;
+};
+
 struct Finding {
   std::string rule;  // stable id, e.g. "check-then-insert"
   Severity severity = Severity::Warning;
   Loc loc;
   std::string message;
   std::vector<Note> notes;
-  std::string rewrite;  // suggested SQL, empty if none
+  std::string rewrite;  // suggested SQL on one line (suggestion.text()), empty if none
+  Suggestion suggestion;
   // What identifies the finding across edits elsewhere in the file (the SQL of
   // the check and of the write), for fingerprints; frontends add file and function.
   std::string key;

@@ -48,6 +48,12 @@ void describe(Finding &f, const FunctionEvents &ev, int check, const Execution &
 // description (for messages) or null.
 const char *protection(const FunctionEvents &ev, int check, const Execution &write);
 std::string joinColumns(const std::vector<std::string> &cols);
+// Attaches the rewrite to the finding (structured and as a note at `at`); nothing when empty.
+void suggest(Finding &f, Suggestion s, Loc at);
+// How the dialect opens a transaction that serializes what follows.
+const char *beginFor(Dialect d);
+// The statements of a "; "-separated script appended to `to`.
+void append(std::vector<std::string> &to, const std::string &script);
 
 // The statement takes a lock or isolation that serializes what follows, whatever
 // the table (for a caller protecting the functions it calls).

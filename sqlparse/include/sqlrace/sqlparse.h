@@ -174,6 +174,9 @@ Rewrite parentCounter(std::string_view parentTable, std::string_view counterColu
 // SELECT pg_advisory_xact_lock(hashtext(<table> || $k)) keyed on the given placeholders.
 Rewrite advisoryXactLock(std::string_view table, const std::vector<int> &keyParams);
 
+// Statements of a script, each without its ';' (quotes and comments respected).
+std::vector<std::string> splitStatements(std::string_view sql);
+
 // $n placeholders written in another style: '?' gives ?n (SQLite numbered parameters).
 std::string withPlaceholders(std::string_view sql, char style);
 
