@@ -1,0 +1,5 @@
+-- Schema for tag_lookup.c (SQLite, WAL mode set by live.py): no unique index on name.
+CREATE TABLE tag (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL
+);
