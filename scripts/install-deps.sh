@@ -10,6 +10,7 @@ PACKAGES=(
   libpg-query-dev libprotobuf-c-dev
   libgtest-dev libbenchmark-dev
   libpq-dev libsqlite3-dev pre-commit git
+  postgresql   # the server (initdb, postgres) and psql for the live tests (test-corpus/live)
   # the real API headers the corpus compiles against
   libpqxx-dev libmariadb-dev unixodbc-dev qtbase5-dev qt6-base-dev libsoci-dev libboost-dev libpoco-dev
 )
