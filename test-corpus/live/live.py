@@ -24,6 +24,8 @@ Usage:
   live.py run SCENARIO... [options]   run scenarios, write WORK/results/*.json
   live.py table [--work WORK]         print the table of the results (markdown)
   live.py all [options]               every scenario, then the table
+  live.py selftest [SCENARIO...]      the harness's own check: a rewrite weakened
+                                      on purpose (MUTATIONS) must show damage
 
 Options: --sqlrace PATH (default build/bin/sqlrace), --cc CC, --pg-include DIR,
 --work DIR (default build/test-corpus/live), --pg-env FILE (a pg_temp.sh env
@@ -98,11 +100,28 @@ SCENARIOS = {
                         "ON r.flight_id = f.id")),
 }
 
+# The harness's self-test: each rewrite weakened on purpose must show damage
+# under the same load, so that "zero damage" from the real rewrite means something.
+MUTATIONS = {
+    "item_number": ("no-backfill", "the counter column added but not filled from the current maximum",
+                    lambda rw: dict(rw, schema=[s for s in rw["schema"] if not s.lstrip().upper().startswith("UPDATE")])),
+    "account_balance": ("no-transaction", "the same statements without BEGIN and COMMIT (autocommit)",
+                        lambda rw: dict(rw, statements=[s for s in rw["statements"]
+                                                        if not (TX_BEGIN.match(s) or TX_END.match(s))])),
+    "seat_reservation": ("no-lock", "the same statements without FOR UPDATE",
+                         lambda rw: dict(rw, statements=[re.sub(r"\s+FOR UPDATE\b", "", s, flags=re.I)
+                                                         for s in rw["statements"]])),
+}
+
 TX_BEGIN = re.compile(r"^\s*(BEGIN|START\s+TRANSACTION)\b", re.I)
 TX_END = re.compile(r"^\s*(COMMIT|END)\s*;?\s*$", re.I)
 
 
 class Failure(Exception):
+    pass
+
+
+class Skip(Exception):
     pass
 
 
@@ -229,7 +248,7 @@ class Run:
     # -- the program ------------------------------------------------------
     def flags(self):
         f = ["-I" + HERE]
-        if self.variant == "fixed":
+        if self.variant.startswith("fixed"):
             f += ["-DFIXED", "-I" + self.dir]
         return f
 
@@ -300,12 +319,18 @@ class Run:
         return totals
 
 
-def run_scenario(env, scenario):
+def run_scenario(env, scenario, mutation=None):
+    """Runs a scenario; with `mutation` (a key of MUTATIONS), only the fixed
+    program, built from the weakened rewrite."""
     spec = SCENARIOS[scenario]
     a = env.args
     result = dict(scenario=scenario, title=spec["title"], db=spec["db"], rule=spec["rule"],
                   damage_kind=spec["damage"], procs=a.procs, seconds=a.seconds, delay_ms=a.delay_ms,
                   failures=[])
+    fixed_variant = "fixed"
+    if mutation:
+        fixed_variant = "fixed-" + MUTATIONS[mutation][0]
+        result["mutation"] = MUTATIONS[mutation][1]
     fail = result["failures"].append
     t0 = time.time()
     try:
@@ -325,9 +350,13 @@ def run_scenario(env, scenario):
             raise Failure("%s: expected exactly one %s finding with a \"rewrite\" in the JSON, got %d"
                           % (scenario, spec["rule"], len(with_rewrite)))
         finding = with_rewrite[0]
+        if mutation:
+            finding = dict(finding, rewrite=MUTATIONS[mutation][2](finding["rewrite"]))
         rewrite = finding["rewrite"]
         result["suggestedSql"] = finding.get("suggestedSql", "")
         result["rewrite"] = rewrite
+        if mutation:
+            raise Skip()
 
         # 2. The race on a real database.
         racy.create_database([])
@@ -366,11 +395,23 @@ def run_scenario(env, scenario):
                  % (fixed_totals["unique_violations"], fixed_totals["errors"]))
         if fixed_totals["ops"] < 10:
             fail("the rewritten program completed only %d operations" % fixed_totals["ops"])
+    except Skip:
+        pass
     except Failure as e:
         fail(str(e))
+    if mutation and "rewrite" in result:
+        try:
+            fixed = Run(env, scenario, fixed_variant)
+            with open(os.path.join(fixed.dir, "rewrite.h"), "w") as f:
+                f.write(rewrite_header(scenario, finding))
+            fixed.create_database(rewrite.get("schema", []))
+            result["fixed"] = fixed.hammer(fixed.compile())
+        except Failure as e:
+            fail(str(e))
     result["seconds_taken"] = round(time.time() - t0, 1)
     result["passed"] = not result["failures"]
-    with open(os.path.join(env.work, "results", scenario + ".json"), "w") as f:
+    name = scenario if not mutation else "selftest-%s-%s" % (scenario, MUTATIONS[mutation][0])
+    with open(os.path.join(env.work, "results", name + ".json"), "w") as f:
         json.dump(result, f, indent=2)
     return result
 
@@ -437,7 +478,7 @@ def table(work, names=None):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("command", choices=["run", "table", "all"])
+    p.add_argument("command", choices=["run", "table", "all", "selftest"])
     p.add_argument("scenarios", nargs="*")
     p.add_argument("--sqlrace", default=os.path.join(ROOT, "build", "bin", "sqlrace"))
     p.add_argument("--cc", default=os.environ.get("CC", "cc"))
@@ -457,6 +498,28 @@ def main():
         sys.stdout.write(text)
         with open(os.path.join(a.work, "results", "table.md"), "w") as f:
             f.write(text)
+        return 0 if ok else 1
+
+    if a.command == "selftest":
+        env = Env(a)
+        ok = True
+        try:
+            for name in a.scenarios or list(MUTATIONS):
+                if name not in MUTATIONS:
+                    p.error("selftest: no weakened rewrite for %s (have: %s)" % (name, ", ".join(MUTATIONS)))
+                r = run_scenario(env, name, mutation=name)
+                t = r.get("fixed")
+                caught = bool(t) and not r["failures"] and t["damage"] > 0
+                print("%s, rewrite weakened (%s): %s" % (name, r["mutation"],
+                      "damage %d (ops %d, unique violations %d, errors %d): the harness sees it" % (
+                          t["damage"], t["ops"], t["unique_violations"], t["errors"]) if t else "did not run"))
+                for f in r["failures"]:
+                    print("  FAILED: " + f)
+                if not caught:
+                    print("  FAILED: the weakened rewrite showed no damage, so the harness would not notice a broken one")
+                ok = ok and caught
+        finally:
+            env.close()
         return 0 if ok else 1
 
     names = a.scenarios if a.command == "run" else (a.scenarios or list(SCENARIOS))

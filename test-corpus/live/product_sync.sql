@@ -5,3 +5,5 @@ CREATE TABLE products (
     name  text NOT NULL,
     price numeric(10, 2) NOT NULL
 );
+-- Existing products (one row per sku, so the rewrite's unique index can be built).
+INSERT INTO products (sku, name, price) VALUES ('SEED-1', 'seed one', 1.00), ('SEED-2', 'seed two', 2.00);

@@ -9,3 +9,5 @@ CREATE TABLE reservations (
     passenger text NOT NULL
 );
 INSERT INTO flights (id, capacity) SELECT g, 3 FROM generate_series(1, 2000) AS g;
+-- The first flight already has two passengers.
+INSERT INTO reservations (flight_id, passenger) VALUES (1, 'seed one'), (1, 'seed two');

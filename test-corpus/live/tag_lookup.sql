@@ -3,3 +3,5 @@ CREATE TABLE tag (
     id   INTEGER PRIMARY KEY,
     name TEXT NOT NULL
 );
+-- Existing tags (one row per name, so the rewrite's unique index can be built).
+INSERT INTO tag (name) VALUES ('seed-a'), ('seed-b');
