@@ -469,8 +469,23 @@ def table(work, names=None):
             parts = ["schema: `%s`" % s for s in rw.get("schema", [])]
             parts += ["`%s`" % s for s in rw.get("statements", [])]
             if rw.get("note"):
-                parts.append("note: " + rw["note"])
+                parts.append("note: " + rw["note"].replace("<", "&lt;").replace(">", "&gt;"))
             out.append("| %s | %s |" % (name, "<br>".join(p.replace("|", "\\|") for p in parts)))
+    selftests = []
+    for name in MUTATIONS:
+        path = os.path.join(work, "results", "selftest-%s-%s.json" % (name, MUTATIONS[name][0]))
+        if os.path.exists(path):
+            with open(path) as f:
+                selftests.append(json.load(f))
+    if selftests:
+        out.append("")
+        out.append("Self-test, each rewrite weakened on purpose under the same load (damage expected):")
+        out.append("")
+        out.append("| scenario | weakened rewrite | ops | damage |")
+        out.append("| --- | --- | ---: | ---: |")
+        for r in selftests:
+            t = r.get("fixed", {})
+            out.append("| %s | %s | %s | %s |" % (r["scenario"], r["mutation"], t.get("ops", "-"), t.get("damage", "-")))
     text = "\n".join(out) + "\n"
     all_passed = not missing and all(r and r["passed"] for _, r in rows)
     return text, all_passed
