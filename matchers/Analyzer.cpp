@@ -327,6 +327,10 @@ public:
   // Memo per function of the unit: does its body test for a unique violation?
   std::map<const FunctionDecl *, bool> ViolationTest;
 
+  // The project's schema with the DDL of this translation unit's string literals applied.
+  const sql::Schema *schema() const { return TuSchema && !TuSchema->empty() ? TuSchema.get() : nullptr; }
+  void buildSchema(ASTContext &ctx);
+
   bool protectedByAllCallers(const FunctionDecl &fd) const {
     if (fd.isExternallyVisible()) return false;  // callers in other files are not seen
     auto it = Calls.find(fd.getCanonicalDecl());
@@ -339,6 +343,7 @@ private:
   std::set<const FunctionDecl *> InProgress;
   std::map<const FunctionDecl *, std::pair<int, int>> Calls;
   bool AllDone = false;
+  std::unique_ptr<sql::Schema> TuSchema;
 };
 
 Results &results() {
@@ -396,6 +401,7 @@ public:
       return Cdc->getCFGPostDomTree().dominates(const_cast<CFGBlock *>(pa.block), const_cast<CFGBlock *>(pb.block));
     };
     Ev.handlesSerializationFailure = mentionsSerializationFailure(FD.getBody());
+    Ev.schema = results().schema();
     extractSummary();
     // parameter markers are for callers; the rules see statements only
     for (Execution &x : Ev.executions) {
@@ -2016,6 +2022,7 @@ Results::Entry &Results::get(const FunctionDecl &fd, ASTContext &ctx) {
     Calls.clear();
     ViolationTest.clear();
     AllDone = false;
+    TuSchema.reset();
     Ctx = &ctx;
   }
   Entry &e = Map[&fd];
@@ -2049,6 +2056,42 @@ public:
 };
 }  // namespace
 
+namespace {
+// String literals that hold DDL (CREATE TABLE ..., ALTER TABLE ...): the schema the code sets up itself.
+class DdlLiterals : public RecursiveASTVisitor<DdlLiterals> {
+public:
+  std::vector<const StringLiteral *> Found;
+  bool shouldVisitTemplateInstantiations() const { return false; }
+  bool VisitStringLiteral(StringLiteral *sl) {
+    if (sl->getCharByteWidth() != 1) return true;
+    llvm::StringRef t = sl->getString().ltrim();
+    for (const char *k : {"create table", "create unique index", "create index", "alter table", "drop index",
+                          "drop table", "create sequence"})
+      if (t.size() > strlen(k) && t.substr(0, strlen(k)).equals_insensitive(k)) {
+        Found.push_back(sl);
+        break;
+      }
+    return true;
+  }
+};
+}  // namespace
+
+void Results::buildSchema(ASTContext &ctx) {
+  std::shared_ptr<const sql::Schema> project = projectSchema();
+  TuSchema = std::make_unique<sql::Schema>(*project);
+  const SourceManager &sm = ctx.getSourceManager();
+  DdlLiterals v;
+  for (Decl *d : ctx.getTranslationUnitDecl()->decls())
+    if (sm.isInMainFile(sm.getExpansionLoc(d->getLocation()))) v.TraverseDecl(d);
+  size_t before = TuSchema->diagnostics.size();
+  for (const StringLiteral *sl : v.Found) {
+    PresumedLoc p = sm.getPresumedLoc(sm.getExpansionLoc(sl->getBeginLoc()));
+    TuSchema->apply(utf8(sl), p.isValid() ? p.getFilename() : "", p.isValid() ? (int)p.getLine() : 1);
+  }
+  // The code's DDL may alter tables created elsewhere: that is not bad input.
+  TuSchema->diagnostics.resize(before);
+}
+
 void Results::analyzeAll(ASTContext &ctx) {
   if (Ctx == &ctx && AllDone) return;
   if (Ctx != &ctx) {
@@ -2059,6 +2102,7 @@ void Results::analyzeAll(ASTContext &ctx) {
     Ctx = &ctx;
   }
   AllDone = true;  // first: the analyses below must not come back here
+  buildSchema(ctx);
   // The main file's functions: callers of a function with internal linkage
   // are in its own file, and only the main file is reported on.
   AllFunctions v;

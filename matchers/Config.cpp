@@ -6,6 +6,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/YAMLTraits.h"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <set>
@@ -34,6 +35,7 @@ struct RawFunction {
 
 struct RawConfig {
   std::string dialect;
+  std::vector<std::string> schema;
   std::vector<RawFunction> functions;
 };
 
@@ -63,6 +65,7 @@ template <> struct MappingTraits<RawFunction> {
 template <> struct MappingTraits<RawConfig> {
   static void mapping(IO &io, RawConfig &c) {
     io.mapOptional("dialect", c.dialect);
+    io.mapOptional("schema", c.schema);
     io.mapOptional("functions", c.functions);
   }
 };
@@ -176,6 +179,15 @@ bool parseConfig(const std::string &text, const std::string &fileName, Config &o
     }
     out.dialect = d;
   }
+  // schema paths are relative to the configuration file
+  for (const std::string &p : raw.schema) {
+    llvm::SmallString<256> full(p);
+    if (!llvm::sys::path::is_absolute(full)) {
+      full = llvm::sys::path::parent_path(fileName);
+      llvm::sys::path::append(full, p);
+    }
+    out.schema.push_back(std::string(full.str()));
+  }
   for (const RawFunction &f : raw.functions) {
     std::string why;
     if (!toEntry(f, out, why)) {
@@ -278,7 +290,64 @@ bool loadConfigFile(const std::string &path, std::string &error) {
   return true;
 }
 
+namespace {
+struct SchemaState {
+  std::mutex mu;
+  std::vector<std::string> paths;
+  std::string root;
+  std::shared_ptr<const sql::Schema> built;
+};
+SchemaState &schemaState() {
+  static SchemaState s;
+  return s;
+}
+}  // namespace
+
+void addSchemaPath(const std::string &path) {
+  SchemaState &s = schemaState();
+  std::lock_guard<std::mutex> lock(s.mu);
+  if (std::find(s.paths.begin(), s.paths.end(), path) != s.paths.end()) return;
+  s.paths.push_back(path);
+  s.built.reset();
+}
+
+void setSchemaRoot(const std::string &root) {
+  SchemaState &s = schemaState();
+  std::lock_guard<std::mutex> lock(s.mu);
+  if (!s.root.empty()) return;
+  s.root = root;
+  s.built.reset();
+}
+
+std::string repositoryRoot(const std::string &file) {
+  llvm::SmallString<256> dir(file);
+  llvm::sys::fs::make_absolute(dir);
+  llvm::sys::path::remove_filename(dir);
+  while (!dir.empty()) {
+    llvm::SmallString<256> git(dir);
+    llvm::sys::path::append(git, ".git");
+    if (llvm::sys::fs::exists(git)) return std::string(dir.str());
+    llvm::StringRef parent = llvm::sys::path::parent_path(dir);
+    if (parent == dir) break;
+    dir = parent;
+  }
+  return {};
+}
+
+std::shared_ptr<const sql::Schema> projectSchema() {
+  SchemaState &s = schemaState();
+  std::lock_guard<std::mutex> lock(s.mu);
+  if (s.built) return s.built;
+  auto schema = std::make_shared<sql::Schema>();
+  std::vector<std::string> paths = s.paths;
+  if (paths.empty() && !s.root.empty()) paths = sql::defaultSchemaPaths(s.root);
+  for (const std::string &p : paths) schema->applyPath(p);
+  s.built = schema;
+  return s.built;
+}
+
 void applyConfig(const Config &c) {
+  for (const std::string &p : c.schema) addSchemaPath(p);
   addApiEntries(c.apis);
   addFormatEntries(c.formats);
   if (c.dialect) DefaultDialect = (int)*c.dialect;

@@ -49,6 +49,13 @@ std::string Suggestion::text() const {
 namespace rules {
 using namespace sql;
 
+void grade(Finding &f, const std::string &how, const std::string &reason) {
+  f.grade = how;
+  f.gradeReason = reason;
+  if (how == "silent") f.severity = Severity::Error;
+  f.message += "; " + reason;
+}
+
 void suggest(Finding &f, Suggestion s, Loc at) {
   if (s.empty()) return;
   f.suggestion = std::move(s);

@@ -67,7 +67,7 @@ Suggestion serialized(const Statement &chk, const Statement &ins, const std::str
 }
 
 Suggestion suggestion(const FunctionEvents &ev, int check, const Facts &checkFacts, const Statement &ins,
-                      const Facts &insert, bool capacity) {
+                      const Facts &insert, bool capacity, std::vector<std::string> keys, const UniqueKey *key) {
   const Statement &chk = ev.statements[check];
   // A lock on the object the rows belong to (the parent row), else an advisory lock on the key.
   auto objectLock = [&](bool parentFirst) {
@@ -95,9 +95,6 @@ Suggestion suggestion(const FunctionEvents &ev, int check, const Facts &checkFac
   };
   // COUNT(*) < limit: no unique key expresses it; serialize on the parent
   if (capacity) return objectLock(true);
-  std::vector<std::string> keys;
-  for (const std::string &k : checkFacts.keyColumns)
-    if (insert.insertColumns.empty() || contains(insert.insertColumns, k)) keys.push_back(k);
   // No key to arbitrate on -- or the check reads the latest of many rows per key
   // (a status history), where a unique key would forbid the history itself.
   if (keys.empty() || !checkFacts.latestBy.empty()) return objectLock(false);
@@ -106,13 +103,41 @@ Suggestion suggestion(const FunctionEvents &ev, int check, const Facts &checkFac
   std::map<int, int> params;
   if (update) params = sameParameters(*update, ins);
   std::string updateSql = update ? update->text : std::string();
-  Rewrite idx = uniqueIndex(insert.targetTable, keys);
+  Suggestion s;
+  // ON CONFLICT names the columns of the unique key the schema has (with a partial
+  // index's predicate); without one, the unique index to create comes first.
+  std::string predicate;
+  if (key && !key->exclusion) {
+    keys = key->columns;
+    predicate = key->predicate;
+  } else if (key) {
+    // an exclusion constraint: ON CONFLICT DO NOTHING (no target) is all PostgreSQL offers
+    if (update || ins.dialect != Dialect::PostgreSQL) {
+      s.note = "the " + key->describe() + " rejects the second INSERT (SQLSTATE 23P01): handle that error";
+      return s;
+    }
+    Rewrite up = insertOnConflict(ins.text, {});
+    if (up.ok) append(s.statements, ins.respell(up.sql));
+    return s;
+  } else {
+    Rewrite idx = uniqueIndex(insert.targetTable, keys);
+    if (!idx.ok) return {};
+    append(s.schema, ins.respell(idx.sql));
+  }
   Rewrite up = ins.dialect == Dialect::MySQL ? mysqlUpsert(ins.text, keys, updateSql, update ? &params : nullptr)
                                              : insertOnConflict(ins.text, keys, updateSql, update ? &params : nullptr);
-  if (!idx.ok || !up.ok) return {};
-  Suggestion s;
-  append(s.schema, ins.respell(idx.sql));
-  append(s.statements, ins.respell(up.sql));
+  if (!up.ok) return {};
+  std::string sql = up.sql;
+  if (!predicate.empty() && ins.dialect != Dialect::MySQL) {
+    // ON CONFLICT (cols) WHERE <predicate>: the partial index is the arbiter
+    size_t on = sql.find(" ON CONFLICT (");
+    size_t close = on == std::string::npos ? on : sql.find(')', on);
+    if (close != std::string::npos) {
+      Rewrite withPredicate = canonical(sql.substr(0, close + 1) + " WHERE " + predicate + sql.substr(close + 1));
+      if (withPredicate.ok) sql = withPredicate.sql;
+    }
+  }
+  append(s.statements, ins.respell(sql));
   return s;
 }
 
@@ -155,8 +180,26 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
   if (capacity)
     f.notes.push_back({chk.sqlLoc, "a capacity check: the count is compared with a limit, which a unique key "
                                    "cannot express"});
-  suggest(f, suggestion(ev, chk.id, check, ins, insert, capacity), ins.sqlLoc);
-  if (!capacity && ins.via.empty() && chk.id != ins.id) addFix(f, ins);
+  // the columns a unique key would have to cover, and the one the schema has
+  std::vector<std::string> keys;
+  for (const std::string &k : check.keyColumns)
+    if (insert.insertColumns.empty() || contains(insert.insertColumns, k)) keys.push_back(k);
+  const SchemaTable *known = ev.schema ? ev.schema->table(insert.targetTable) : nullptr;
+  const UniqueKey *uk = known && !keys.empty() ? ev.schema->uniqueWithin(insert.targetTable, keys) : nullptr;
+  std::string cols = "(" + chk.name(joinColumns(keys.empty() ? check.keyColumns : keys)) + ")";
+  if (known && capacity)
+    grade(f, "silent", "no constraint can express a limit on a count, so the extra rows go in silently");
+  else if (known && !check.latestBy.empty() && !uk)
+    grade(f, "silent", "no unique key on " + cols + " in the schema, so the second row goes in silently");
+  else if (known && uk)
+    grade(f, "constraint", "the " + uk->describe() + " (" + uk->origin +
+                               ") turns the race into unique-violation errors: handle the violation or use the atomic form");
+  else if (known)
+    grade(f, "silent", "no unique key on " + cols + " in the schema (table '" + table + "', " + known->origin +
+                           "), so concurrent sessions insert duplicate rows silently");
+  suggest(f, suggestion(ev, chk.id, check, ins, insert, capacity, keys, capacity ? nullptr : uk), ins.sqlLoc);
+  // the atomic INSERT in place of the literal: only when the unique key it needs exists
+  if (!capacity && ins.via.empty() && chk.id != ins.id && uk && !uk->exclusion) addFix(f, ins);
   out.push_back(std::move(f));
 }
 

@@ -22,18 +22,49 @@ std::string parentTableFor(const std::string &keyColumn) {
   return base + "s";
 }
 
-Suggestion suggestion(const Statement &chk, const Facts &check, const Statement &ins, const Facts &insert,
-                      const std::string &column) {
-  const std::string &insertSql = ins.text;
+// The INSERT without `column`, its remaining parameters spelled as the code does.
+bool omitColumn(const Statement &ins, const std::string &column, Suggestion &s) {
+  Rewrite omit = insertWithoutColumn(ins.text, column);
+  if (!omit.ok) return false;
+  std::map<int, std::string> spelling;
+  bool positional = false, numbered = true;
+  for (const auto &[now, before] : omit.renumbered) {
+    auto it = ins.spelling.find(before);
+    if (it == ins.spelling.end()) continue;
+    const std::string &sp = it->second;
+    bool isNumbered = sp.size() > 1 && (sp[0] == '$' || sp[0] == '?') && std::isdigit((unsigned char)sp[1]);
+    numbered = numbered && isNumbered;
+    positional = positional || sp == "?" || sp.find('%') != std::string::npos;
+    spelling[now] = isNumbered ? sp.substr(0, 1) + std::to_string(now) : sp;
+  }
+  std::string note;
+  if (!omit.note.empty() && numbered) note = omit.note;
+  else if (!omit.note.empty() && positional) note = "and stop passing the " + column + " value";
+  if (!note.empty()) s.note += (s.note.empty() ? "" : "; ") + note;
+  append(s.statements, sql::respell(omit.sql, spelling));
+  return true;
+}
+
+Suggestion suggestion(const FunctionEvents &ev, const Statement &chk, const Facts &check, const Statement &ins,
+                      const Facts &insert, const std::string &column, const SchemaColumn *numbered) {
+  Suggestion s;
+  if (numbered) {
+    // the database numbers the column already: the MAX read is dead code
+    s.note = "the database numbers " + ins.name(column) + " itself";
+    return omitColumn(ins, column, s) ? s : Suggestion{};
+  }
   std::string parent, parentKey;
   int parentParam = 0;
   for (size_t i = 0; i < check.keyColumns.size() && parent.empty(); ++i) {
-    parent = parentTableFor(check.keyColumns[i]);
+    // the parent a foreign key names, else the one the column's name suggests (order_id -> orders)
+    std::string fk = ev.schema ? ev.schema->referencedBy(insert.targetTable, check.keyColumns[i]) : "";
+    parent = !fk.empty() ? fk : parentTableFor(check.keyColumns[i]);
+    // a schema that knows the child but not the guessed parent: no counter there to add
+    if (ev.schema && ev.schema->table(insert.targetTable) && !ev.schema->table(parent)) parent.clear();
     parentKey = check.keyColumns[i];
     parentParam = i < check.keyParams.size() ? check.keyParams[i] : 0;
   }
   Rewrite c = canonical(chk.text), i = canonical(ins.text);
-  Suggestion s;
   auto body = [&] {
     if (chk.id != ins.id) append(s.statements, chk.respell(c.sql));
     append(s.statements, ins.respell(i.sql));
@@ -68,9 +99,15 @@ Suggestion suggestion(const Statement &chk, const Facts &check, const Statement 
     Rewrite r = parentCounter(parent, counter, parentParam > 0 ? parentParam : 1);
     if (r.ok && i.ok) {
       std::string p = quoteIdent(parent), k = quoteIdent(counter), t = quoteIdent(insert.targetTable);
-      s.schema = {"ALTER TABLE " + p + " ADD COLUMN " + k + " integer NOT NULL DEFAULT 0",
-                  "UPDATE " + p + " SET " + k + " = COALESCE((SELECT max(" + quoteIdent(column) + ") FROM " + t +
-                      " WHERE " + t + "." + quoteIdent(parentKey) + " = " + p + ".id), 0)"};
+      const SchemaTable *pt = ev.schema ? ev.schema->table(parent) : nullptr;
+      if (!pt || !pt->column(counter)) {  // the counter column and its backfill, unless it exists
+        const SchemaTable *ct = ev.schema ? ev.schema->table(insert.targetTable) : nullptr;
+        const SchemaColumn *cc = ct ? ct->column(column) : nullptr;
+        std::string type = cc && !cc->type.empty() ? cc->type : "integer";
+        s.schema = {"ALTER TABLE " + p + " ADD COLUMN " + k + " " + type + " NOT NULL DEFAULT 0",
+                    "UPDATE " + p + " SET " + k + " = COALESCE((SELECT max(" + quoteIdent(column) + ") FROM " + t +
+                        " WHERE " + t + "." + quoteIdent(parentKey) + " = " + p + ".id), 0)"};
+      }
       append(s.statements, chk.respell(r.sql));
       append(s.statements, ins.respell(i.sql));
       s.note = "INSERT the value the UPDATE returns as " + ins.name(column);
@@ -79,25 +116,7 @@ Suggestion suggestion(const Statement &chk, const Facts &check, const Statement 
   }
   Rewrite seq = sequenceDefault(insert.targetTable, column);
   if (seq.ok) append(s.schema, ins.respell(seq.sql));
-  Rewrite omit = insertWithoutColumn(insertSql, column);
-  if (seq.ok && omit.ok) {
-    // spell the remaining parameters as the code does, in their new positions
-    std::map<int, std::string> spelling;
-    bool positional = false, numbered = true;
-    for (const auto &[now, before] : omit.renumbered) {
-      auto it = ins.spelling.find(before);
-      if (it == ins.spelling.end()) continue;
-      const std::string &sp = it->second;
-      bool isNumbered = sp.size() > 1 && (sp[0] == '$' || sp[0] == '?') && std::isdigit((unsigned char)sp[1]);
-      numbered = numbered && isNumbered;
-      positional = positional || sp == "?" || sp.find('%') != std::string::npos;
-      spelling[now] = isNumbered ? sp.substr(0, 1) + std::to_string(now) : sp;
-    }
-    if (!omit.note.empty() && numbered) s.note = omit.note;
-    else if (!omit.note.empty() && positional) s.note = "and stop passing the " + column + " value";
-    append(s.statements, sql::respell(omit.sql, spelling));
-    return s;
-  }
+  if (seq.ok && omitColumn(ins, column, s)) return s;
   if (seq.ok) s.note = "then omit " + column + " from the INSERT";
   return s;
 }
@@ -117,7 +136,26 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
   if (chk.id != ins.id) addPathNotes(f, chk, "MAX(" + col + ") of '" + table + "' read");
   else f.notes.push_back({chk.sqlLoc, "MAX(" + col + ") of '" + table + "' read here"});
   if (!ins.via.empty()) addPathNotes(f, ins, "INSERT into '" + table + "'");
-  suggest(f, suggestion(chk, check, ins, insert, column), ins.sqlLoc);
+  // the schema: does the database number the column already, and does a unique key catch duplicates?
+  const SchemaTable *known = ev.schema ? ev.schema->table(insert.targetTable) : nullptr;
+  const SchemaColumn *sc = known ? known->column(column) : nullptr;
+  const SchemaColumn *numbered =
+      sc && (!sc->autoNumbered.empty() || (sc->rowidAlias && ins.dialect == Dialect::SQLite)) ? sc : nullptr;
+  std::vector<std::string> keyCols = check.keyColumns;
+  keyCols.push_back(column);
+  const UniqueKey *uk = known ? ev.schema->uniqueWithin(insert.targetTable, keyCols) : nullptr;
+  std::string how = numbered ? (numbered->autoNumbered.empty() ? "INTEGER PRIMARY KEY (the rowid)" : numbered->autoNumbered)
+                             : "";
+  if (numbered)
+    f.notes.push_back({ins.sqlLoc, col + " already has " + how + " in the schema (" + known->origin +
+                                       "): the MAX read is dead code; leave " + col + " out of the INSERT"});
+  if (known && uk && !uk->exclusion)
+    grade(f, "constraint", "the " + uk->describe() + " (" + uk->origin +
+                               ") turns the race into unique-violation errors: handle the violation or use the atomic form");
+  else if (known)
+    grade(f, "silent", "no unique key on (" + ins.name(joinColumns(keyCols)) + ") in the schema (table '" + table +
+                           "', " + known->origin + "), so duplicate numbers go in silently");
+  suggest(f, suggestion(ev, chk, check, ins, insert, column, numbered), ins.sqlLoc);
   out.push_back(std::move(f));
 }
 

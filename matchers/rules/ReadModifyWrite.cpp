@@ -81,6 +81,9 @@ void readModifyWrite(const FunctionEvents &ev, std::vector<Finding> &out) {
                        " read earlier without a lock; an update made by another session in between is lost");
           addPathNotes(f, rd, column + " of '" + table + "' read");
           if (!upd.via.empty()) addPathNotes(f, upd, "UPDATE of '" + table + "'");
+          if (const SchemaTable *known = ev.schema ? ev.schema->table(u.targetTable) : nullptr)
+            grade(f, "silent", "no constraint in the schema (table '" + table + "', " + known->origin +
+                                   ") can notice a lost update, so it goes in silently");
           if (versioned)
             f.notes.push_back({upd.sqlLoc, "the UPDATE is conditional, but its affected-row count is never "
                                            "checked, so a lost race goes unnoticed"});

@@ -668,22 +668,27 @@ namespace {
 // The mechanical fix: clang-tidy --fix puts the atomic INSERT in place, after
 // which the file has no race left to report; SARIF carries the same fix.
 TEST(Gate, FixItsMakeTheFileClean) {
-  std::string dir = tempDir(), file = dir + "/fixme.c";
+  std::string dir = tempDir(), file = dir + "/fixme.c", schema = dir + "/schema.sql";
   std::ofstream(file) << readFile(SQLRACE_CORPUS_DIR "/cases/sqlite_tags.c");
-  RunResult sarif = run(std::string(SQLRACE_CLI) + " --format=sarif " + file + " --");
+  // no fix-it while the unique key the atomic INSERT needs is not known to exist
+  RunResult unknown = run(std::string(SQLRACE_CLI) + " --format=sarif " + file + " --");
+  EXPECT_EQ(unknown.out.find("\"fixes\""), std::string::npos);
+  std::ofstream(schema) << "CREATE TABLE genre (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);\n";
+  RunResult sarif = run(std::string(SQLRACE_CLI) + " --format=sarif --schema=" + schema + " " + file + " --");
   EXPECT_NE(sarif.out.find("\"fixes\""), std::string::npos) << sarif.out.substr(0, 3000);
   EXPECT_NE(sarif.out.find("\"insertedContent\""), std::string::npos);
   SKIP_WITHOUT_PLUGIN();
+  std::string tidy = std::string(SQLRACE_CLANG_TIDY) + " --quiet --load=" SQLRACE_TIDY_PLUGIN
+                     " --checks='-*,sqlrace-check-then-insert' --config='{CheckOptions: [{key: SqlraceSchema, value: " +
+                     schema + "}]}' ";
   // on the note: --fix alone leaves the file as it is, --fix-notes applies it
-  run(std::string(SQLRACE_CLANG_TIDY) + " --quiet --fix --load=" SQLRACE_TIDY_PLUGIN
-      " --checks='-*,sqlrace-check-then-insert' " + file + " --");
+  run(tidy + "--fix " + file + " --");
   const std::string applied = "\"INSERT INTO genre (name) VALUES (?) ON CONFLICT (name) DO NOTHING\", -1";
   EXPECT_EQ(readFile(file).find(applied), std::string::npos);
-  RunResult fix = run(std::string(SQLRACE_CLANG_TIDY) + " --quiet --fix-notes --load=" SQLRACE_TIDY_PLUGIN
-                      " --checks='-*,sqlrace-check-then-insert' " + file + " --");
+  RunResult fix = run(tidy + "--fix-notes " + file + " --");
   std::string fixed = readFile(file);
   EXPECT_NE(fixed.find(applied), std::string::npos) << fix.out;
-  RunResult after = run(std::string(SQLRACE_CLI) + " " + file + " --");
+  RunResult after = run(std::string(SQLRACE_CLI) + " --schema=" + schema + " " + file + " --");
   EXPECT_EQ(after.out.find("genre'"), std::string::npos) << after.out;
 }
 }  // namespace

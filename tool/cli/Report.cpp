@@ -71,6 +71,10 @@ std::string toJson(const std::vector<Item> &items) {
                          {"function", i.function},
                          {"notes", std::move(notes)},
                          {"fingerprint", i.fingerprint}};
+    if (!i.grade.empty()) {
+      o["grade"] = i.grade;
+      o["gradeReason"] = i.gradeReason;
+    }
     if (!i.sql.empty()) o["suggestedSql"] = i.sql;
     if (!i.schema.empty() || !i.statements.empty()) o["rewrite"] = rewrite(i);
     if (i.check.valid()) o["check"] = place(i.check);
@@ -111,6 +115,8 @@ bool fromJson(const std::string &text, std::vector<Item> &out) {
     i.function = get("function");
     i.fingerprint = get("fingerprint");
     i.sql = get("suggestedSql");
+    i.grade = get("grade");
+    i.gradeReason = get("gradeReason");
     if (const llvm::json::Object *rw = fo->getObject("rewrite")) {
       i.schema = strings(rw->getArray("schema"));
       i.statements = strings(rw->getArray("statements"));
@@ -158,7 +164,7 @@ std::string toSarif(const std::vector<Item> &items, const std::vector<RuleDoc> &
         {"fullDescription", llvm::json::Object{{"text", r.summary}}},
         {"help", llvm::json::Object{{"text", r.summary}, {"markdown", r.markdown}}},
         {"helpUri", std::string(InfoUri) + "/blob/main/docs/rules/" + r.id + ".md"},
-        {"defaultConfiguration", llvm::json::Object{{"level", r.id == "unparsed-sql" ? "note" : "warning"}}}});
+        {"defaultConfiguration", llvm::json::Object{{"level", r.id == "unparsed-sql" || r.id == "invalid-schema" ? "note" : "warning"}}}});
   }
   llvm::json::Array results;
   for (const Item &i : items) {
@@ -175,7 +181,7 @@ std::string toSarif(const std::vector<Item> &items, const std::vector<RuleDoc> &
     }
     llvm::json::Object res{{"ruleId", i.rule},
                            {"ruleIndex", index},
-                           {"level", i.level == "remark" ? "note" : "warning"},
+                           {"level", i.level == "remark" ? "note" : i.level == "error" ? "error" : "warning"},
                            {"message", llvm::json::Object{{"text", i.message}}},
                            {"locations", llvm::json::Array{physical(i.at)}},
                            {"relatedLocations", std::move(related)},
@@ -193,7 +199,16 @@ std::string toSarif(const std::vector<Item> &items, const std::vector<RuleDoc> &
           {"threadFlows", llvm::json::Array{llvm::json::Object{{"id", "session-1"}, {"locations", std::move(t1)}},
                                             llvm::json::Object{{"id", "session-2"}, {"locations", std::move(t2)}}}}}};
     }
-    if (!i.sql.empty()) res["properties"] = llvm::json::Object{{"suggestedSql", i.sql}, {"rewrite", rewrite(i)}};
+    llvm::json::Object props;
+    if (!i.grade.empty()) {
+      props["grade"] = i.grade;
+      props["gradeReason"] = i.gradeReason;
+    }
+    if (!i.sql.empty()) {
+      props["suggestedSql"] = i.sql;
+      props["rewrite"] = rewrite(i);
+    }
+    if (!props.empty()) res["properties"] = std::move(props);
     if (i.fixBegin.valid())  // the INSERT's literal, replaced by the atomic statement
       res["fixes"] = llvm::json::Array{llvm::json::Object{
           {"description", llvm::json::Object{{"text", "use the atomic INSERT (it needs the unique index named in the "

@@ -15,7 +15,8 @@ struct Place {
 };
 
 struct Item {
-  std::string rule, level;  // level: warning or remark
+  std::string rule, level;  // level: error, warning or remark
+  std::string grade, gradeReason;  // how the schema says the race shows ("silent", "constraint"), and why
   Place at;
   std::string message;
   std::vector<std::pair<Place, std::string>> notes;

@@ -77,6 +77,10 @@ llvm::cl::opt<bool> ShowInterleaving("show-interleaving", llvm::cl::cat(Category
 llvm::cl::opt<bool> RequireNolintReason("require-nolint-reason", llvm::cl::cat(Category),
                                         llvm::cl::desc("A NOLINT(sqlrace-...) without a reason after it is "
                                                        "itself reported"));
+llvm::cl::list<std::string> SchemaPaths("schema", llvm::cl::cat(Category),
+                                         llvm::cl::desc("A schema file or a folder of migrations (repeatable; default: "
+                                                        "schema.sql, db/, migrations/, sql/ under --root, unless the "
+                                                        "configuration names some)"));
 llvm::cl::opt<bool> ListRules("list-rules", llvm::cl::cat(Category), llvm::cl::desc("List the rules and exit"));
 llvm::cl::opt<std::string> Explain("explain", llvm::cl::cat(Category),
                                    llvm::cl::desc("Print the documentation of a rule and exit"));
@@ -111,6 +115,18 @@ std::string docOf(const std::string &id) {
 }
 
 using sqlrace::suppressed;
+
+std::string RootDir();
+
+// A path as reports show it: relative to --root when under it.
+std::string relativeToRoot(std::string path) {
+  llvm::SmallString<256> abs(path);
+  llvm::sys::fs::make_absolute(abs);
+  llvm::sys::path::remove_dots(abs, true);
+  std::string root = RootDir();
+  if (!root.empty() && sqlrace::startsWith(abs, root + "/")) return std::string(abs.substr(root.size() + 1));
+  return std::string(abs.str());
+}
 
 void printDiag(const SourceManager &SM, sqlrace::Loc l, const char *level, const std::string &msg, const char *rule) {
   if (l.ext >= 0) {  // a place in another file (through a cross-file summary)
@@ -174,7 +190,11 @@ public:
       if (f.rule == "unresolved-sql" && !Verbose) continue;
       sqlrace::report::Item item;
       item.rule = f.rule;
-      item.level = f.severity == sqlrace::Severity::Remark ? "remark" : "warning";
+      item.level = f.severity == sqlrace::Severity::Remark  ? "remark"
+                   : f.severity == sqlrace::Severity::Error ? "error"
+                                                            : "warning";
+      item.grade = f.grade;
+      item.gradeReason = f.gradeReason;
       item.at = place(f.loc);
       item.message = f.message;
       item.sql = f.rewrite;
@@ -223,14 +243,7 @@ public:
   }
 
 private:
-  std::string relative(std::string path) const {
-    llvm::SmallString<256> abs(path);
-    llvm::sys::fs::make_absolute(abs);
-    llvm::sys::path::remove_dots(abs, true);
-    std::string root = RootDir();
-    if (!root.empty() && sqlrace::startsWith(abs, root + "/")) return std::string(abs.substr(root.size() + 1));
-    return std::string(abs.str());
-  }
+  std::string relative(std::string path) const { return relativeToRoot(std::move(path)); }
 
   sqlrace::report::Place place(sqlrace::Loc l) const {
     sqlrace::report::Place p;
@@ -456,7 +469,27 @@ bool summarizeAll(const CompilationDatabase &db, const std::vector<std::string> 
 }
 
 // Baselines, the report in the chosen format, and the exit status.
+// Bad schema input, as remarks at the schema file (one process of a parallel or sharded run says it).
+bool SchemaSaid = false;
+void addSchemaDiagnostics(RunState &st) {
+  if (SchemaSaid) return;
+  SchemaSaid = true;
+  for (const sqlrace::sql::SchemaDiagnostic &d : sqlrace::projectSchema()->diagnostics) {
+    sqlrace::report::Item item;
+    item.rule = "invalid-schema";
+    item.level = "remark";
+    item.at = {relativeToRoot(d.file), (unsigned)std::max(1, d.line), (unsigned)std::max(1, d.column)};
+    item.message = d.message;
+    item.function = "";
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)llvm::xxHash64(item.at.file + "\x1f" + d.message));
+    item.fingerprint = hex;
+    st.items.push_back(std::move(item));
+  }
+}
+
 int finish(RunState &st, int rc) {
+  if (Shard.empty() || llvm::StringRef(Shard).startswith("1/")) addSchemaDiagnostics(st);
   // Baselines: write this run's fingerprints, or keep only findings not in the given one.
   if (!Baseline.empty()) {
     auto buf = llvm::MemoryBuffer::getFile(Baseline);
@@ -486,7 +519,7 @@ int finish(RunState &st, int rc) {
   std::stable_sort(st.items.begin(), st.items.end(),
                    [](const sqlrace::report::Item &a, const sqlrace::report::Item &b) { return a.at.file < b.at.file; });
   unsigned warnings = 0;
-  for (const auto &i : st.items) warnings += i.level == "warning";
+  for (const auto &i : st.items) warnings += i.level == "warning" || i.level == "error";
 
   std::string text;
   if (Format == "json") {
@@ -498,6 +531,8 @@ int finish(RunState &st, int rc) {
                      docOf("nolint-reason")});
     rules.push_back({"unresolved-sql", "a database call whose SQL text could not be resolved (--verbose)",
                      docOf("unresolved-sql")});
+    rules.push_back({"invalid-schema", "a schema file statement that could not be read or applied",
+                     docOf("invalid-schema")});
     text = sqlrace::report::toSarif(st.items, rules, SQLRACE_VERSION, "file://" + RootDir() + "/");
   } else {
     llvm::raw_string_ostream os(text);
@@ -523,7 +558,7 @@ int finish(RunState &st, int rc) {
           os << "^\n";
         }
       }
-      if (ShowInterleaving && i.level == "warning") os << sqlrace::report::interleaving(i);
+      if (ShowInterleaving && i.level != "remark") os << sqlrace::report::interleaving(i);
     }
     os.flush();
   }
@@ -688,6 +723,14 @@ int main(int argc, const char **argv) {
         }
   }
 
+  // The schema: --schema paths, the configuration's, or the usual places under the root.
+  for (const std::string &p : SchemaPaths) {
+    llvm::SmallString<256> abs(p);
+    llvm::sys::fs::make_absolute(abs);
+    sqlrace::addSchemaPath(std::string(abs.str()));
+  }
+  sqlrace::setSchemaRoot(RootDir());
+
   // Builtin headers (stddef.h, ...) live in clang's resource directory, which a
   // tool installed outside LLVM's tree cannot find on its own.
   std::vector<ArgumentsAdjuster> adjusters = {
@@ -723,6 +766,7 @@ int main(int argc, const char **argv) {
       if (Verbose) args.push_back("--verbose");
       if (RequireNolintReason) args.push_back("--require-nolint-reason");
       if (!ConfigPath.empty()) args.push_back("--config=" + ConfigPath.getValue());
+      for (const std::string &p : SchemaPaths) args.push_back("--schema=" + p);
       args.push_back("--root=" + RootDir());
       if (!BuildPath.empty()) args.push_back("-p=" + BuildPath.getValue());
       for (const std::string &f : allFiles) args.push_back(f);
@@ -768,6 +812,7 @@ int main(int argc, const char **argv) {
     }
     llvm::sys::fs::remove_directories(tmp);
     if (worst != 0) st.filesWithErrors = 1;
+    SchemaSaid = true;  // the first child said it
     return finish(st, 0);
   }
 

@@ -50,7 +50,8 @@ public:
         ConfigFile(Options.getLocalOrGlobal("SqlraceConfig", "")),
         Execute(Options.getLocalOrGlobal("SqlraceExecute", "")), Read(Options.getLocalOrGlobal("SqlraceRead", "")),
         Format(Options.getLocalOrGlobal("SqlraceFormat", "")), Dialect(Options.getLocalOrGlobal("SqlraceDialect", "")),
-        RequireReason(Options.getLocalOrGlobal("SqlraceRequireNolintReason", "false") == "true") {}
+        RequireReason(Options.getLocalOrGlobal("SqlraceRequireNolintReason", "false") == "true"),
+        SchemaPaths(Options.getLocalOrGlobal("SqlraceSchema", "")) {}
 
   void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &opts) override {
     Options.store(opts, "SqlraceConfig", ConfigFile);
@@ -59,6 +60,7 @@ public:
     Options.store(opts, "SqlraceFormat", Format);
     Options.store(opts, "SqlraceDialect", Dialect);
     Options.store(opts, "SqlraceRequireNolintReason", RequireReason ? "true" : "false");
+    Options.store(opts, "SqlraceSchema", SchemaPaths);
   }
 
   void registerMatchers(MatchFinder *finder) override {
@@ -100,7 +102,9 @@ public:
     }
     for (const Finding &f : cache().get(*fd, *result.Context)) {
       if (f.rule != Rule) continue;
-      auto level = f.severity == Severity::Remark ? DiagnosticIDs::Remark : DiagnosticIDs::Warning;
+      auto level = f.severity == Severity::Remark  ? DiagnosticIDs::Remark
+                   : f.severity == Severity::Error ? DiagnosticIDs::Error
+                                                   : DiagnosticIDs::Warning;
       diag(SourceLocation::getFromRawEncoding(f.loc.raw), "%0", level) << f.message;
       for (const Note &n : f.notes) {
         DiagnosticBuilder d = diag(SourceLocation::getFromRawEncoding(n.loc.raw), "%0", DiagnosticIDs::Note);
@@ -147,11 +151,38 @@ private:
       if (!main.empty()) file = findConfigFile(main.str());
     }
     if (file && !loadConfigFile(*file, error)) configurationDiag("sqlrace: %0") << error;
+    // The schema: SqlraceSchema paths (relative to the repository root), the configuration's,
+    // or the usual places under the root (the configuration file's folder, else the git root).
+    llvm::StringRef main = sm.getFilename(sm.getLocForStartOfFile(sm.getMainFileID()));
+    std::string root = file ? llvm::sys::path::parent_path(*file).str() : repositoryRoot(main.str());
+    llvm::StringRef rest = SchemaPaths;
+    while (!rest.empty()) {
+      auto [item, tail] = rest.split(';');
+      rest = tail;
+      item = item.trim();
+      if (item.empty()) continue;
+      llvm::SmallString<256> p(item);
+      if (!llvm::sys::path::is_absolute(p) && !root.empty()) {
+        p = root;
+        llvm::sys::path::append(p, item);
+      }
+      addSchemaPath(std::string(p.str()));
+    }
+    if (!root.empty()) setSchemaRoot(root);
+    // bad schema input, said once per run (it is not in this file)
+    static std::once_flag said;
+    std::shared_ptr<const sql::Schema> schema = projectSchema();
+    std::call_once(said, [&] {
+      for (const sql::SchemaDiagnostic &d : schema->diagnostics)
+        configurationDiag("sqlrace: %0:%1:%2: %3 [sqlrace-schema]")
+            << d.file << d.line << d.column << d.message;
+    });
   }
 
   std::string Rule;
   std::string ConfigFile, Execute, Read, Format, Dialect;
   bool RequireReason = false;
+  std::string SchemaPaths;
   bool Configured = false;
 };
 

@@ -5,7 +5,9 @@
 #pragma once
 
 #include "sqlrace/Catalog.h"
+#include "sqlrace/Schema.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +18,7 @@ struct Config {
   std::vector<ApiEntry> apis;
   std::vector<FormatEntry> formats;
   std::optional<Dialect> dialect;
+  std::vector<std::string> schema;  // schema files and folders (absolute, or relative to the working directory)
 };
 
 // Parses the YAML text of a configuration file. On error returns false with a
@@ -39,6 +42,16 @@ bool loadConfigFile(const std::string &path, std::string &error);
 
 // Adds the configuration's rows to the catalog and sets the default dialect.
 void applyConfig(const Config &c);
+
+// The project's schema: the files and folders given (--schema, the configuration's
+// `schema:` list, the SqlraceSchema option), or when none is given the usual places
+// under the root (schema.sql, db/, migrations/, sql/). Read once, on first use;
+// its diagnostics are the frontends' to report.
+void addSchemaPath(const std::string &path);
+void setSchemaRoot(const std::string &root);  // the first call wins
+// The nearest folder above `file` that holds .git, or "" when there is none.
+std::string repositoryRoot(const std::string &file);
+std::shared_ptr<const sql::Schema> projectSchema();
 
 // The dialect for APIs that work with any database (ODBC, Qt, SOCI, Poco, wrappers).
 Dialect defaultDialect();

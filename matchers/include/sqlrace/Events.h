@@ -4,6 +4,7 @@
 #pragma once
 
 #include "sqlrace/Catalog.h"
+#include "sqlrace/Schema.h"
 #include "sqlrace/sqlparse.h"
 
 #include <functional>
@@ -97,7 +98,9 @@ struct ProcessLock {
   std::string name;
 };
 
-enum class Severity { Warning, Remark };
+// Error: the schema shows the race corrupts data silently (no constraint stops it).
+// Warning: a race (with a constraint in the schema it surfaces as errors; or the schema is not known).
+enum class Severity { Warning, Remark, Error };
 
 struct Note {
   Loc loc;
@@ -122,6 +125,10 @@ struct Finding {
   Loc loc;
   std::string message;
   std::vector<Note> notes;
+  // How the race shows, by the schema: "silent" (duplicates or lost updates go in),
+  // "constraint" (a unique key turns it into unique-violation errors); empty when
+  // the schema does not know the table. gradeReason says why, in words.
+  std::string grade, gradeReason;
   std::string rewrite;  // suggested SQL on one line (suggestion.text()), empty if none
   Suggestion suggestion;
   // What identifies the finding across edits elsewhere in the file (the SQL of
@@ -145,6 +152,8 @@ struct FunctionEvents {
   std::function<bool(int a, int b)> postDominates;
   // the function tests for a serialization failure (SQLSTATE 40001) somewhere: it retries
   bool handlesSerializationFailure = false;
+  // the project's schema with the DDL this translation unit runs applied; null if none
+  const sql::Schema *schema = nullptr;
 
   static bool sameConnection(const void *a, const void *b) { return !a || !b || a == b; }
 };

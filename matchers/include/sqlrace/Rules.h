@@ -48,6 +48,9 @@ void describe(Finding &f, const FunctionEvents &ev, int check, const Execution &
 // description (for messages) or null.
 const char *protection(const FunctionEvents &ev, int check, const Execution &write);
 std::string joinColumns(const std::vector<std::string> &cols);
+// Grades the finding: "silent" makes it an error, "constraint" keeps it a warning;
+// the reason is added to the message.
+void grade(Finding &f, const std::string &how, const std::string &reason);
 // Attaches the rewrite to the finding (structured and as a note at `at`); nothing when empty.
 void suggest(Finding &f, Suggestion s, Loc at);
 // How the dialect opens a transaction that serializes what follows.
