@@ -61,6 +61,15 @@ def lost_withdrawals(run):
     return final - (1000000 - run.totals["amount"])
 
 
+def lost_withdrawals_sqlite(run):
+    db = sqlite3.connect(run.sqlite_file)
+    try:
+        final = int(db.execute("SELECT balance FROM accounts WHERE id = 1").fetchone()[0])
+    finally:
+        db.close()
+    return final - (1000000 - run.totals["amount"])
+
+
 def sqlite_scalar(sql):
     def count(run):
         db = sqlite3.connect(run.sqlite_file)
@@ -92,6 +101,10 @@ SCENARIOS = {
         title="account balance read-modify-write", db="postgresql", rule="read-modify-write",
         damage="lost withdrawals (final balance minus expected)",
         count=lost_withdrawals),
+    "account_balance_sqlite": dict(
+        title="account balance read-modify-write", db="sqlite", rule="read-modify-write",
+        damage="lost withdrawals (final balance minus expected)",
+        count=lost_withdrawals_sqlite),
     "seat_reservation": dict(
         title="seat reservation guarded by COUNT", db="postgresql", rule="check-then-insert",
         damage="seats booked beyond capacity",
