@@ -23,6 +23,7 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/ConvertUTF.h"
+#include "llvm/Support/Path.h"
 
 #include <functional>
 #include <map>
@@ -2086,7 +2087,9 @@ void Results::buildSchema(ASTContext &ctx) {
   size_t before = TuSchema->diagnostics.size();
   for (const StringLiteral *sl : v.Found) {
     PresumedLoc p = sm.getPresumedLoc(sm.getExpansionLoc(sl->getBeginLoc()));
-    TuSchema->apply(utf8(sl), p.isValid() ? p.getFilename() : "", p.isValid() ? (int)p.getLine() : 1);
+    // named by the file's name alone: the same in every frontend, whatever path it was given by
+    TuSchema->apply(utf8(sl), p.isValid() ? llvm::sys::path::filename(p.getFilename()).str() : "",
+                    p.isValid() ? (int)p.getLine() : 1);
   }
   // The code's DDL may alter tables created elsewhere: that is not bad input.
   TuSchema->diagnostics.resize(before);

@@ -186,7 +186,7 @@ bool parseConfig(const std::string &text, const std::string &fileName, Config &o
       full = llvm::sys::path::parent_path(fileName);
       llvm::sys::path::append(full, p);
     }
-    out.schema.push_back(std::string(full.str()));
+    out.schema.push_back({std::string(full.str()), p});
   }
   for (const RawFunction &f : raw.functions) {
     std::string why;
@@ -293,7 +293,7 @@ bool loadConfigFile(const std::string &path, std::string &error) {
 namespace {
 struct SchemaState {
   std::mutex mu;
-  std::vector<std::string> paths;
+  std::vector<std::pair<std::string, std::string>> paths;  // where, and how it is named
   std::string root;
   std::shared_ptr<const sql::Schema> built;
 };
@@ -303,11 +303,12 @@ SchemaState &schemaState() {
 }
 }  // namespace
 
-void addSchemaPath(const std::string &path) {
+void addSchemaPath(const std::string &path, const std::string &shown) {
   SchemaState &s = schemaState();
   std::lock_guard<std::mutex> lock(s.mu);
-  if (std::find(s.paths.begin(), s.paths.end(), path) != s.paths.end()) return;
-  s.paths.push_back(path);
+  for (const auto &p : s.paths)
+    if (p.first == path) return;
+  s.paths.push_back({path, shown.empty() ? path : shown});
   s.built.reset();
 }
 
@@ -339,15 +340,17 @@ std::shared_ptr<const sql::Schema> projectSchema() {
   std::lock_guard<std::mutex> lock(s.mu);
   if (s.built) return s.built;
   auto schema = std::make_shared<sql::Schema>();
-  std::vector<std::string> paths = s.paths;
-  if (paths.empty() && !s.root.empty()) paths = sql::defaultSchemaPaths(s.root);
-  for (const std::string &p : paths) schema->applyPath(p);
+  std::vector<std::pair<std::string, std::string>> paths = s.paths;
+  if (paths.empty() && !s.root.empty())
+    for (const std::string &p : sql::defaultSchemaPaths(s.root))  // named relative to the root
+      paths.push_back({p, p.size() > s.root.size() + 1 ? p.substr(s.root.size() + 1) : p});
+  for (const auto &[path, shown] : paths) schema->applyPath(path, shown);
   s.built = schema;
   return s.built;
 }
 
 void applyConfig(const Config &c) {
-  for (const std::string &p : c.schema) addSchemaPath(p);
+  for (const auto &[path, shown] : c.schema) addSchemaPath(path, shown);
   addApiEntries(c.apis);
   addFormatEntries(c.formats);
   if (c.dialect) DefaultDialect = (int)*c.dialect;

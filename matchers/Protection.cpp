@@ -24,6 +24,8 @@ const std::vector<RuleInfo> &allRules() {
                             "concurrent update between the read and the write is lost"},
       {"ineffective-lock", "a check-then-act protected only by something that does not protect it: an in-process "
                            "lock, or FOR UPDATE on a row that may not exist"},
+      {"nullable-cursor", "an incremental poll (WHERE version > $1) on a column whose sequence default was added "
+                          "to existing rows, which hold NULL there: the poll never returns them"},
       {"unparsed-sql", "SQL that sqlrace could not parse, so it was not analyzed"},
   };
   return rules;
@@ -34,6 +36,7 @@ std::vector<Finding> runRules(const FunctionEvents &ev) {
   rules::maxPlusOne(ev, out);
   rules::checkThenInsert(ev, out);
   rules::readModifyWrite(ev, out);
+  rules::nullableCursor(ev, out);
   rules::unparsedSql(ev, out);
   return out;
 }

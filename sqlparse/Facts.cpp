@@ -136,8 +136,25 @@ void collectKeys(const PgQuery__Node *w, Facts &f) {
     for (size_t i = 0; i < w->bool_expr->n_args; ++i) collectKeys(w->bool_expr->args[i], f);
     return;
   }
+  if (w->node_case == PG_QUERY__NODE__NODE_NULL_TEST) {
+    const PgQuery__NullTest *t = w->null_test;
+    if (t->nulltesttype == PG_QUERY__NULL_TEST_TYPE__IS_NOT_NULL && t->arg &&
+        t->arg->node_case == PG_QUERY__NODE__NODE_COLUMN_REF)
+      addUnique(f.notNullColumns, lastField(t->arg->column_ref));
+    return;
+  }
   if (w->node_case != PG_QUERY__NODE__NODE_A_EXPR) return;
   const PgQuery__AExpr *e = w->a_expr;
+  if (e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP) {  // col > v, v < col: a cursor
+    std::string op = opName(e);
+    const PgQuery__Node *l = e->lexpr, *r = e->rexpr;
+    if ((op == ">" || op == ">=") && l && l->node_case == PG_QUERY__NODE__NODE_COLUMN_REF &&
+        !(r && r->node_case == PG_QUERY__NODE__NODE_COLUMN_REF))
+      addUnique(f.rangeColumns, lastField(l->column_ref));
+    if ((op == "<" || op == "<=") && r && r->node_case == PG_QUERY__NODE__NODE_COLUMN_REF &&
+        !(l && l->node_case == PG_QUERY__NODE__NODE_COLUMN_REF))
+      addUnique(f.rangeColumns, lastField(r->column_ref));
+  }
   // `col = v`, and `col LIKE v` as code uses it for case-insensitive equality
   bool equality = e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP && opName(e) == "=";
   bool like = (e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_LIKE || e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE) &&

@@ -357,6 +357,46 @@ static Rewrite selectForUpdateImpl(std::string_view selectSql) {
   return finish(t);
 }
 
+static Rewrite selectWhereNotNullImpl(std::string_view selectSql, std::string_view column) {
+  ParseTree t = parse(normalize(selectSql).text);
+  if (!t || t.root->n_stmts == 0 || t.root->stmts[0]->stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
+    return fail(t ? "not a SELECT" : t.error);
+  PgQuery__SelectStmt *sel = t.root->stmts[0]->stmt->select_stmt;
+  if (!sel->where_clause) return fail("no WHERE");
+  PgQuery__NullTest nt = PG_QUERY__NULL_TEST__INIT;
+  auto *test = alloc(nt);
+  test->arg = makeColumnRef({column});
+  test->nulltesttype = PG_QUERY__NULL_TEST_TYPE__IS_NOT_NULL;
+  test->location = -1;
+  PgQuery__Node *testNode = makeNode();
+  testNode->node_case = PG_QUERY__NODE__NODE_NULL_TEST;
+  testNode->null_test = test;
+  PgQuery__Node *w = sel->where_clause;
+  if (w->node_case == PG_QUERY__NODE__NODE_BOOL_EXPR && w->bool_expr->boolop == PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR) {
+    PgQuery__BoolExpr *b = w->bool_expr;
+    PgQuery__Node **args = makeArray(b->n_args + 1);
+    for (size_t i = 0; i < b->n_args; ++i) args[i] = b->args[i];
+    args[b->n_args] = testNode;
+    std::free(b->args);
+    b->args = args;
+    b->n_args++;
+  } else {
+    PgQuery__BoolExpr be = PG_QUERY__BOOL_EXPR__INIT;
+    auto *b = alloc(be);
+    b->boolop = PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR;
+    b->args = makeArray(2);
+    b->args[0] = w;
+    b->args[1] = testNode;
+    b->n_args = 2;
+    b->location = -1;
+    PgQuery__Node *n = makeNode();
+    n->node_case = PG_QUERY__NODE__NODE_BOOL_EXPR;
+    n->bool_expr = b;
+    sel->where_clause = n;
+  }
+  return finish(t);
+}
+
 Rewrite uniqueIndex(std::string_view table, const std::vector<std::string> &cols) {
   if (cols.empty()) return fail("no columns");
   // Named, because SQLite requires a name (PostgreSQL would make one up).
@@ -465,27 +505,67 @@ Rewrite advisoryXactLock(std::string_view table, const std::vector<int> &keyPara
   return canonical("SELECT pg_advisory_xact_lock(hashtext(" + key + "))");
 }
 
-std::vector<std::string> splitStatements(std::string_view sql) {
-  std::string text(sql);
-  auto trimmed = [](std::string s) {
-    size_t b = s.find_first_not_of(" \t\r\n;"), e = s.find_last_not_of(" \t\r\n;");
-    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+std::vector<std::pair<size_t, size_t>> statementRanges(std::string_view sql) {
+  std::vector<std::pair<size_t, size_t>> out;
+  size_t start = 0, i = 0, n = sql.size();
+  auto flush = [&](size_t end) {
+    if (end > start) out.push_back({start, end - start});
+    start = end + 1;
   };
-  std::vector<std::string> out;
-  PgQuerySplitResult r = pg_query_split_with_scanner(text.c_str());
-  if (!r.error)
-    for (int i = 0; i < r.n_stmts; ++i) {
-      size_t at = (size_t)r.stmts[i]->stmt_location;
-      size_t len = r.stmts[i]->stmt_len ? (size_t)r.stmts[i]->stmt_len : std::string::npos;  // 0: to the end
-      if (at > text.size()) continue;
-      std::string s = trimmed(text.substr(at, len));
-      if (!s.empty()) out.push_back(std::move(s));
+  while (i < n) {
+    char c = sql[i];
+    if (c == '\'' || c == '"' || c == '`') {  // quoted: '' and "" stay inside; E'\'' escapes
+      bool backslash = c == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e');
+      for (++i; i < n; ++i) {
+        if (backslash && sql[i] == '\\') {
+          ++i;
+          continue;
+        }
+        if (sql[i] == c) {
+          if (i + 1 < n && sql[i + 1] == c) {
+            ++i;
+            continue;
+          }
+          break;
+        }
+      }
+      ++i;
+    } else if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
+      while (i < n && sql[i] != '\n') ++i;
+    } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
+      int depth = 0;  // PostgreSQL comments nest
+      for (; i + 1 < n; ++i) {
+        if (sql[i] == '/' && sql[i + 1] == '*') depth++, ++i;
+        else if (sql[i] == '*' && sql[i + 1] == '/' && --depth == 0) break;
+      }
+      i += 2;
+    } else if (c == '$' && (i == 0 || !(std::isalnum((unsigned char)sql[i - 1]) || sql[i - 1] == '_'))) {
+      size_t j = i + 1;  // $tag$ ... $tag$ (not $1)
+      while (j < n && (std::isalpha((unsigned char)sql[j]) || sql[j] == '_')) ++j;
+      if (j < n && sql[j] == '$') {
+        std::string_view tag = sql.substr(i, j - i + 1);
+        size_t close = sql.find(tag, j + 1);
+        i = close == std::string_view::npos ? n : close + tag.size();
+      } else {
+        ++i;
+      }
+    } else if (c == ';') {
+      flush(i);
+      ++i;
+    } else {
+      ++i;
     }
-  bool failed = r.error != nullptr;
-  pg_query_free_split_result(r);
-  if (failed || out.empty()) {
-    out.clear();
-    if (std::string s = trimmed(text); !s.empty()) out.push_back(std::move(s));
+  }
+  if (start < n) out.push_back({start, n - start});
+  return out;
+}
+
+std::vector<std::string> splitStatements(std::string_view sql) {
+  std::vector<std::string> out;
+  for (const auto &[at, len] : statementRanges(sql)) {
+    std::string_view s = sql.substr(at, len);
+    size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
+    if (b != std::string_view::npos) out.emplace_back(s.substr(b, e - b + 1));
   }
   return out;
 }
@@ -607,6 +687,10 @@ Rewrite insertWithoutColumn(std::string_view insertSql, std::string_view column)
 
 Rewrite selectForUpdate(std::string_view selectSql) {
   return memo(keyOf({"forupdate", selectSql}), [&] { return selectForUpdateImpl(selectSql); });
+}
+
+Rewrite selectWhereNotNull(std::string_view selectSql, std::string_view column) {
+  return memo(keyOf({"notnull", selectSql, column}), [&] { return selectWhereNotNullImpl(selectSql, column); });
 }
 
 }  // namespace sqlrace::sql

@@ -220,20 +220,23 @@ std::vector<std::string> defaultSchemaPaths(const std::string &root) {
   return out;
 }
 
-bool Schema::applyPath(const std::string &path) {
+bool Schema::applyPath(const std::string &path, const std::string &shown) {
+  std::string display = shown.empty() ? path : shown;
   std::vector<std::string> list = schemaFiles(path);
   if (list.empty()) {
-    diag(path, 0, 0, "schema path has no .sql files or cannot be read");
+    diag(display, 0, 0, "schema path has no .sql files or cannot be read");
     return false;
   }
   for (const std::string &f : list) {
+    // the file as the user would name it: the path they gave, and the rest below it
+    std::string name = f == path ? display : (fs::path(display) / fs::path(f).lexically_relative(path)).string();
     std::string text;
     if (!readFile(f, text)) {
-      diag(f, 0, 0, "cannot read the schema file");
+      diag(name, 0, 0, "cannot read the schema file");
       continue;
     }
     files.push_back(f);
-    apply(text, f);
+    apply(text, name);
   }
   return true;
 }
@@ -271,23 +274,26 @@ std::string Schema::referencedBy(std::string_view table, std::string_view column
 
 void Schema::apply(std::string_view sql, const std::string &file, int firstLine) {
   std::string text = unbacktick(sql);
-  PgQuerySplitResult r = pg_query_split_with_scanner(text.c_str());
-  if (r.error) {
-    diag(file, firstLine + lineOf(text, (size_t)std::max(0, r.error->cursorpos - 1)) - 1, 0,
-         std::string("schema file does not scan: ") + r.error->message);
-    pg_query_free_split_result(r);
-    return;
-  }
-  for (int i = 0; i < r.n_stmts; ++i) {
-    size_t at = (size_t)r.stmts[i]->stmt_location;
-    size_t len = r.stmts[i]->stmt_len ? (size_t)r.stmts[i]->stmt_len : std::string::npos;
-    if (at >= text.size()) continue;
+  for (const auto &[at, len] : statementRanges(text)) {
     std::string stmt = text.substr(at, len);
-    size_t lead = stmt.find_first_not_of(" \t\r\n");
+    // the statement starts after the blanks and comments before it
+    size_t lead = 0;
+    for (;;) {
+      lead = stmt.find_first_not_of(" \t\r\n", lead);
+      if (lead == std::string::npos) break;
+      if (stmt.compare(lead, 2, "--") == 0) {
+        lead = stmt.find('\n', lead);
+      } else if (stmt.compare(lead, 2, "/*") == 0) {
+        lead = stmt.find("*/", lead);
+        if (lead != std::string::npos) lead += 2;
+      } else {
+        break;
+      }
+      if (lead == std::string::npos) break;
+    }
     if (lead == std::string::npos) continue;
     applyStatement(stmt.substr(lead), file, firstLine + lineOf(text, at + lead) - 1);
   }
-  pg_query_free_split_result(r);
 }
 
 namespace {
@@ -370,6 +376,7 @@ struct Applier {
   void defaultFrom(SchemaColumn &c, const PgQuery__Node *e) {
     if (!isNextval(e)) return;
     std::string arg = nextvalArgument(e);
+    c.sequence = arg;
     c.autoNumbered = arg.rfind(AutoMarker, 0) == 0 ? arg.substr(std::string(AutoMarker).size()) : "a sequence default";
   }
 

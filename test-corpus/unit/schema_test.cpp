@@ -131,3 +131,14 @@ TEST(Schema, FilesInMigrationOrderWithoutDownMigrations) {
   EXPECT_EQ(names, (std::vector<std::string>{"V1__a.sql", "V2__b.sql", "V10__c.sql", "sub/V3__x.sql"}));
   fs::remove_all(dir);
 }
+
+TEST(Schema, StatementsAfterAnUnbalancedParenthesisAreStillRead) {
+  Schema s;
+  s.apply("CREATE TABLE (oops;\nCREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql;\n"
+          "/* a comment; with a semicolon */ CREATE TABLE after (id int PRIMARY KEY, note text DEFAULT 'a;b');",
+          "m.sql");
+  ASSERT_EQ(s.diagnostics.size(), 1u);
+  EXPECT_EQ(s.diagnostics[0].line, 1);
+  ASSERT_NE(s.table("after"), nullptr);
+  EXPECT_EQ(s.table("after")->origin, "m.sql:3");
+}

@@ -727,7 +727,7 @@ int main(int argc, const char **argv) {
   for (const std::string &p : SchemaPaths) {
     llvm::SmallString<256> abs(p);
     llvm::sys::fs::make_absolute(abs);
-    sqlrace::addSchemaPath(std::string(abs.str()));
+    sqlrace::addSchemaPath(std::string(abs.str()), p);
   }
   sqlrace::setSchemaRoot(RootDir());
 

@@ -166,7 +166,7 @@ private:
         p = root;
         llvm::sys::path::append(p, item);
       }
-      addSchemaPath(std::string(p.str()));
+      addSchemaPath(std::string(p.str()), item.str());
     }
     if (!root.empty()) setSchemaRoot(root);
     // bad schema input, said once per run (it is not in this file)

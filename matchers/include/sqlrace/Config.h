@@ -18,7 +18,8 @@ struct Config {
   std::vector<ApiEntry> apis;
   std::vector<FormatEntry> formats;
   std::optional<Dialect> dialect;
-  std::vector<std::string> schema;  // schema files and folders (absolute, or relative to the working directory)
+  // schema files and folders: where they are, and how the configuration names them (for messages)
+  std::vector<std::pair<std::string, std::string>> schema;
 };
 
 // Parses the YAML text of a configuration file. On error returns false with a
@@ -47,7 +48,7 @@ void applyConfig(const Config &c);
 // `schema:` list, the SqlraceSchema option), or when none is given the usual places
 // under the root (schema.sql, db/, migrations/, sql/). Read once, on first use;
 // its diagnostics are the frontends' to report.
-void addSchemaPath(const std::string &path);
+void addSchemaPath(const std::string &path, const std::string &shown = {});
 void setSchemaRoot(const std::string &root);  // the first call wins
 // The nearest folder above `file` that holds .git, or "" when there is none.
 std::string repositoryRoot(const std::string &file);

@@ -21,6 +21,7 @@ void maxPlusOne(const FunctionEvents &ev, std::vector<Finding> &out);
 void checkThenInsert(const FunctionEvents &ev, std::vector<Finding> &out);
 void unparsedSql(const FunctionEvents &ev, std::vector<Finding> &out);
 void readModifyWrite(const FunctionEvents &ev, std::vector<Finding> &out);
+void nullableCursor(const FunctionEvents &ev, std::vector<Finding> &out);
 
 // What looks like protection of an unprotected check-then-act but is not: an
 // in-process lock, or FOR UPDATE on a row that may not exist (ineffective-lock).

@@ -23,6 +23,7 @@ struct SchemaColumn {
   // with no backfill or NOT NULL since: rows from before the migration hold NULL.
   bool nullBeforeDefault = false;
   std::string defaultSetAt;  // "file:line" of the SET DEFAULT that left the NULLs
+  std::string sequence;      // the sequence of a nextval() default
   std::string references;    // the table a foreign key on this column points to
 };
 
@@ -59,7 +60,8 @@ public:
   // everything that is not DDL is ignored. `file` and `firstLine` place diagnostics.
   void apply(std::string_view sql, const std::string &file, int firstLine = 1);
   // Reads one file, or a folder's .sql files in migration order. False when nothing can be read.
-  bool applyPath(const std::string &path);
+  // Messages and origins name the files by `shown` (the path as the user wrote it) when given.
+  bool applyPath(const std::string &path, const std::string &shown = {});
 
   bool empty() const { return tables_.empty(); }
   const SchemaTable *table(std::string_view name) const;

@@ -43,6 +43,10 @@ struct Facts {
   // with the $n placeholder they are compared with (0 if not a placeholder).
   std::vector<std::string> keyColumns;
   std::vector<int> keyParams;
+  // Columns compared with `>`/`>=` (a cursor: WHERE version > $1), and columns tested
+  // IS NOT NULL, at the top level of WHERE.
+  std::vector<std::string> rangeColumns;
+  std::vector<std::string> notNullColumns;
   std::vector<Aggregate> aggregates;
   bool exists = false;      // EXISTS (...) appears
   bool notExists = false;   // NOT EXISTS (...) appears
@@ -165,6 +169,8 @@ std::string respell(std::string_view sql, const std::map<int, std::string> &spel
 Rewrite insertWithoutColumn(std::string_view insertSql, std::string_view column);
 // The SELECT with FOR UPDATE added (the read of a read-modify-write, locked).
 Rewrite selectForUpdate(std::string_view selectSql);
+// The SELECT with `AND column IS NOT NULL` added to its WHERE.
+Rewrite selectWhereNotNull(std::string_view selectSql, std::string_view column);
 // CREATE UNIQUE INDEX ON table (cols).
 Rewrite uniqueIndex(std::string_view table, const std::vector<std::string> &cols);
 // Sequence default for table.column, started past the current maximum.
@@ -174,8 +180,11 @@ Rewrite parentCounter(std::string_view parentTable, std::string_view counterColu
 // SELECT pg_advisory_xact_lock(hashtext(<table> || $k)) keyed on the given placeholders.
 Rewrite advisoryXactLock(std::string_view table, const std::vector<int> &keyParams);
 
-// Statements of a script, each without its ';' (quotes and comments respected).
+// Statements of a script, each without its ';' (quotes, comments and dollar quotes
+// respected; an unbalanced parenthesis does not swallow the statements after it).
 std::vector<std::string> splitStatements(std::string_view sql);
+// The same as (offset, length) ranges of the text, blanks and comments included.
+std::vector<std::pair<size_t, size_t>> statementRanges(std::string_view sql);
 
 // $n placeholders written in another style: '?' gives ?n (SQLite numbered parameters).
 std::string withPlaceholders(std::string_view sql, char style);

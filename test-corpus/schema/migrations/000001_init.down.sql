@@ -1,0 +1,1 @@
+DROP TABLE events, tags, invoices, order_lines, orders, suppliers, products;

@@ -1,0 +1,2 @@
+DROP INDEX suppliers_code_key;
+DROP INDEX products_sku_key;
