@@ -27,7 +27,7 @@ Usage:
   live.py selftest [SCENARIO...]      the harness's own check: a rewrite weakened
                                       on purpose (MUTATIONS) must show damage
 
-Options: --sqlrace PATH (default build/bin/sqlrace), --cc CC, --pg-include DIR,
+Options: --sqlrace PATH (default build/bin/sqlrace), --cc CC, --psql PSQL, --pg-include DIR,
 --work DIR (default build/test-corpus/live), --pg-env FILE (a pg_temp.sh env
 file; without it, or when it is missing, a server is started for the run),
 --procs N (4), --seconds S (2), --delay-ms MS (SQLRACE_LIVE_DELAY_MS or 20).
@@ -229,7 +229,7 @@ class Run:
     def psql(self, sql, database=None):
         environ = dict(os.environ, **self.env.pg_environ())
         environ["PGDATABASE"] = database or self.database
-        p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql],
+        p = subprocess.run([self.env.args.psql, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql],
                            env=environ, capture_output=True, text=True)
         if p.returncode != 0:
             raise Failure("%s (%s): psql failed on: %s\n%s" % (self.scenario, self.variant, sql, p.stderr.strip()))
@@ -510,6 +510,7 @@ def main():
     p.add_argument("scenarios", nargs="*")
     p.add_argument("--sqlrace", default=os.path.join(ROOT, "build", "bin", "sqlrace"))
     p.add_argument("--cc", default=os.environ.get("CC", "cc"))
+    p.add_argument("--psql", default="psql")
     p.add_argument("--pg-include", default="/usr/include/postgresql")
     p.add_argument("--work", default=os.path.join(ROOT, "build", "test-corpus", "live"))
     p.add_argument("--pg-env")
