@@ -6,8 +6,9 @@ Inputs: a generated database-heavy C file at 1x, 2x and 4x size, and a
 header-heavy C++ file (Qt SQL + libpqxx). A program, not a test: targets are
 reported, never asserted.
 
-Last, a generated project of several such files with a compile database,
-analyzed with `-j 1` and `-j 2` (a fresh summary cache each run), shows what
+Last, the bundled example (build/examples/inventory, 9 files of C and C++) and a
+generated project of several db-heavy files, each analyzed through its compile
+database with `-j 1` and `-j 2` (a fresh summary cache each run), show what
 parallel analysis gains.
 
 usage: bench.py [--build build] [--runs 5] [--size 800] [--files 8]
@@ -123,6 +124,13 @@ def main():
     print(f"Parallel analysis of a {args.files}-file project ({args.size} functions each, {os.cpu_count()} cores): "
           f"-j 1 {par[1][0] * 1000:.0f} ms, -j 2 {par[2][0] * 1000:.0f} ms, speed-up {par[1][0] / par[2][0]:.2f}x; "
           f"peak memory per process {par[1][1]:.0f} MiB / {par[2][1]:.0f} MiB.")
+    example = os.path.join(build, "examples", "inventory")
+    if os.path.exists(os.path.join(example, "compile_commands.json")):
+        ex = {}
+        for jobs in (1, 2):
+            ex[jobs] = measure([sqlrace, "-p", example, f"-j{jobs}", f"--cache-dir={cache}"], args.runs, fresh)
+        print(f"Parallel analysis of the bundled example (build/examples/inventory): -j 1 {ex[1][0] * 1000:.0f} ms, "
+              f"-j 2 {ex[2][0] * 1000:.0f} ms, speed-up {ex[1][0] / ex[2][0]:.2f}x.")
     shutil.rmtree(work)
 
 

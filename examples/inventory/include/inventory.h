@@ -3,6 +3,7 @@
 
 #include <libpq-fe.h>
 #include <sqlite3.h>
+#include <stdio.h>
 
 int stock_receive(PGconn *db, const char *sku, const char *name, int qty);
 int stock_receive_atomic(PGconn *db, const char *sku, const char *name, int qty);
@@ -11,5 +12,7 @@ long invoice_add_line(PGconn *db, long invoice_id, const char *sku, int qty);
 long invoice_add_line_locked(PGconn *db, long invoice_id, const char *sku, int qty);
 sqlite3_int64 tag_intern(sqlite3 *cache, const char *name);
 sqlite3_int64 tag_intern_atomic(sqlite3 *cache, const char *name);
+int report_daily_sales(PGconn *db, const char *day, FILE *out);
+double report_stock_value(PGconn *db, long warehouse);
 
 #endif
