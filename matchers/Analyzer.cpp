@@ -332,6 +332,10 @@ public:
   const sql::Schema *schema() const { return TuSchema && !TuSchema->empty() ? TuSchema.get() : nullptr; }
   void buildSchema(ASTContext &ctx);
 
+  // A caller in this file calls the function after a BEGIN: its locks are not in autocommit.
+  void calledInTransaction(const FunctionDecl *callee) { InTransaction.insert(callee->getCanonicalDecl()); }
+  bool isCalledInTransaction(const FunctionDecl &fd) const { return InTransaction.count(fd.getCanonicalDecl()); }
+
   bool protectedByAllCallers(const FunctionDecl &fd) const {
     if (fd.isExternallyVisible()) return false;  // callers in other files are not seen
     auto it = Calls.find(fd.getCanonicalDecl());
@@ -344,6 +348,7 @@ private:
   std::set<const FunctionDecl *> InProgress;
   std::map<const FunctionDecl *, std::pair<int, int>> Calls;
   bool AllDone = false;
+  std::set<const FunctionDecl *> InTransaction;
   std::unique_ptr<sql::Schema> TuSchema;
 };
 
@@ -703,10 +708,15 @@ private:
     for (const UserCall &u : UserCalls) {
       const FunctionDecl *callee = userCallee(u.call.expr);
       if (!callee) continue;
-      bool serialized = false;
-      for (const Execution &x : Ev.executions)
-        if (dominates(ExecPos[x.id], u.pos) && rules::serializesAnything(Ev.statements[x.statement])) serialized = true;
+      bool serialized = false, inTransaction = false;
+      for (const Execution &x : Ev.executions) {
+        if (!dominates(ExecPos[x.id], u.pos)) continue;
+        if (rules::serializesAnything(Ev.statements[x.statement])) serialized = true;
+        for (const sql::Facts &f : Ev.statements[x.statement].parsed->statements)
+          if (f.kind == sql::StmtKind::Transaction && f.txn == sql::TxnKind::Begin) inTransaction = true;
+      }
       results().countCall(callee, serialized);
+      if (inTransaction) results().calledInTransaction(callee);
     }
   }
 
@@ -1507,6 +1517,15 @@ private:
     return nullptr;
   }
 
+  // libpq and SQLite run each statement in its own transaction until BEGIN is sent;
+  // so does pqxx::nontransaction (pqxx::work and the other transaction types do not).
+  bool autocommitApi(const std::string &api, const Expr *conn) const {
+    if (llvm::StringRef(api).startswith("PQ") || llvm::StringRef(api).startswith("sqlite3_")) return true;
+    if (!llvm::StringRef(api).startswith("pqxx::")) return false;
+    conn = strip(conn);
+    return conn && conn->getType().getCanonicalType().getAsString().find("nontransaction") != std::string::npos;
+  }
+
   bool serializableObject(const Expr *e) const {
     e = strip(e);
     if (!e) return false;
@@ -1746,6 +1765,7 @@ private:
         if (alt != AltStmts.end()) stmts.insert(stmts.end(), alt->second.begin(), alt->second.end());
         for (int stmt : stmts) {
         int x = addExecution(c.call, stmt, c.pos, connOf(connExpr), serializableObject(connExpr));
+        Ev.executions[x].autocommit = autocommitApi(api->name, connExpr);
         if (auto ch = AltChoice.find(stmt); ch != AltChoice.end()) {  // what chose this text decides it runs
           if (ch->second.choice) addBlockControlDeps(ch->second.choice, 0, Ev.executions[x].controlDeps);
           if (ch->second.cond) addValueDeps(ch->second.cond, c.pos, 0, Ev.executions[x].controlDeps);
@@ -2022,6 +2042,7 @@ Results::Entry &Results::get(const FunctionDecl &fd, ASTContext &ctx) {
     InProgress.clear();
     Calls.clear();
     ViolationTest.clear();
+    InTransaction.clear();
     AllDone = false;
     TuSchema.reset();
     Ctx = &ctx;
@@ -2102,6 +2123,7 @@ void Results::analyzeAll(ASTContext &ctx) {
     InProgress.clear();
     Calls.clear();
     ViolationTest.clear();
+    InTransaction.clear();
     Ctx = &ctx;
   }
   AllDone = true;  // first: the analyses below must not come back here
@@ -2121,6 +2143,12 @@ std::vector<Finding> analyzeFunction(const FunctionDecl &fd, ASTContext &ctx) {
   if (!fd.hasBody(def) || def != &fd) return {};
   results().analyzeAll(ctx);
   Results::Entry &e = results().get(fd, ctx);
+  if (results().isCalledInTransaction(fd)) {  // its locks are held in the caller's transaction
+    std::vector<Finding> kept;
+    for (const Finding &f : e.findings)
+      if (!f.assumesAutocommit) kept.push_back(f);
+    if (!results().protectedByAllCallers(fd)) return kept;
+  }
   if (!results().protectedByAllCallers(fd)) return e.findings;
   std::vector<Finding> kept;  // remarks stay; races protected by every caller do not
   for (const Finding &f : e.findings)

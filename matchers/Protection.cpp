@@ -163,6 +163,12 @@ const char *serializes(const Facts &f, const std::string &table, Dialect dialect
   }
 }
 
+bool controlsTransactions(const Statement &s) {
+  for (const Facts &f : s.parsed->statements)
+    if (f.kind == StmtKind::Transaction) return true;
+  return false;
+}
+
 bool endsTransaction(const Statement &s) {
   for (const Facts &f : s.parsed->statements)
     if (f.kind == StmtKind::Transaction && (f.txn == TxnKind::Commit || f.txn == TxnKind::Rollback))
@@ -171,6 +177,18 @@ bool endsTransaction(const Statement &s) {
 }
 
 }  // namespace
+
+// The lock runs in autocommit mode: nothing in the function opens (or ends) a
+// transaction on its connection, so the lock ends with its own statement.
+// (A BEGIN, COMMIT or ROLLBACK anywhere in the function, or a caller's
+// transaction seen only through a COMMIT here, keeps it counted.)
+bool outsideTransaction(const FunctionEvents &ev, const Execution &lock) {
+  if (!lock.autocommit) return false;
+  for (const Execution &x : ev.executions)
+    if (FunctionEvents::sameConnection(x.conn, lock.conn) && controlsTransactions(ev.statements[x.statement]))
+      return false;
+  return true;
+}
 
 const char *protection(const FunctionEvents &ev, int check, const Execution &write) {
   const Statement &w = ev.statements[write.statement];
@@ -201,6 +219,7 @@ const char *protection(const FunctionEvents &ev, int check, const Execution &wri
       const char *what = serializes(f, table, ls.dialect, scope);
       if (!what) continue;
       if (scope == Scope::Session) return what;
+      if (outsideTransaction(ev, l)) continue;  // released when its statement ended
       // A COMMIT/ROLLBACK after the lock and before the write releases it.
       bool released = false;
       for (const Execution &x : ev.executions)
@@ -212,6 +231,31 @@ const char *protection(const FunctionEvents &ev, int check, const Execution &wri
     }
   }
   return nullptr;
+}
+
+std::optional<Ineffective> autocommitLock(const FunctionEvents &ev, int check, const Execution &write) {
+  // a transaction-scoped lock (FOR UPDATE, LOCK TABLE, pg_advisory_xact_lock) taken in autocommit mode
+  for (const Execution &l : ev.executions) {
+    if (!outsideTransaction(ev, l) || !FunctionEvents::sameConnection(l.conn, write.conn)) continue;
+    bool beforeCheck = l.statement == check;
+    for (const Execution &c : ev.executions)
+      if (c.statement == check && c.id != l.id && ev.dominates(l.id, c.id)) beforeCheck = true;
+    if (!beforeCheck) continue;
+    const Statement &ls = ev.statements[l.statement];
+    for (const Facts &f : ls.parsed->statements) {
+      bool lock = (f.kind == StmtKind::Select && f.rowLock >= RowLock::NoKeyUpdate) ||
+                  (f.kind == StmtKind::Lock && f.lockMode >= ShareRowExclusive) ||
+                  f.advisory == Advisory::Xact || f.advisory == Advisory::TryXact;
+      if (!lock) continue;
+      std::string what = f.kind == StmtKind::Lock ? "LOCK TABLE"
+                         : f.kind == StmtKind::Select && f.rowLock >= RowLock::NoKeyUpdate ? "SELECT ... FOR UPDATE"
+                                                                                            : "pg_advisory_xact_lock";
+      return Ineffective{what, "it runs outside a transaction (autocommit, no BEGIN on this connection), so the lock "
+                               "is released as soon as that statement ends, before the write",
+                         ls.sqlLoc};
+    }
+  }
+  return std::nullopt;
 }
 
 std::optional<Ineffective> ineffectiveProtection(const FunctionEvents &ev, int check, const Execution &write) {
@@ -230,6 +274,7 @@ std::optional<Ineffective> ineffectiveProtection(const FunctionEvents &ev, int c
                                    "the same check at the same time",
                            l.loc};
       }
+  if (auto in = autocommitLock(ev, check, write)) return in;
   // FOR UPDATE on the checked rows (PostgreSQL, SQLite, generic): nothing to lock when the row is absent
   if (chk.dialect != Dialect::MySQL)
     for (const Facts &f : chk.parsed->statements)
@@ -309,6 +354,7 @@ void describe(Finding &f, const FunctionEvents &ev, int check, const Execution &
   f.key = ev.statements[check].text + "\x1f" + ev.statements[write.statement].text;
   f.check = ev.statements[check].sqlLoc;
   if (auto in = ineffectiveProtection(ev, check, write)) {
+    f.assumesAutocommit = autocommitLock(ev, check, write).has_value();
     f.rule = "ineffective-lock";
     f.message = message.substr(0, message.find(" without a lock")) + ", protected only by " + in->what +
                 ", which does not protect it: " + in->why;

@@ -99,6 +99,24 @@ void scanCommon(const PgQuery__Node *stmt, Facts &f, const PgQuery__RangeVar *sk
         bool l = containsAggregate(ae->lexpr), r = containsAggregate(ae->rexpr);
         if ((l && isIntConst(ae->rexpr)) || (r && isIntConst(ae->lexpr))) f.plusOneSeen = true;
       }
+      // count(*) < $2, count(*) >= capacity: compared with a limit, not with zero (one)
+      std::string op = ae->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP ? opName(ae) : "";
+      if (op == "<" || op == "<=" || op == ">" || op == ">=") {
+        auto counts = [](const PgQuery__Node *n) {
+          bool c = false;
+          walk(n, [&](const ProtobufCMessage *x) {
+            if (auto *fc = as<PgQuery__FuncCall>(x, pg_query__func_call__descriptor))
+              if (funcName(fc) == "count") c = true;
+          });
+          return c;
+        };
+        auto zeroOrOne = [](const PgQuery__Node *n) {
+          return isIntConst(n) && (n->a_const->ival->ival == 0 || n->a_const->ival->ival == 1);
+        };
+        if ((counts(ae->lexpr) && ae->rexpr && !zeroOrOne(ae->rexpr)) ||
+            (counts(ae->rexpr) && ae->lexpr && !zeroOrOne(ae->lexpr)))
+          f.countLimit = true;
+      }
     } else if (auto *sl = as<PgQuery__SubLink>(m, pg_query__sub_link__descriptor)) {
       if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK) f.exists = true;
     } else if (auto *be = as<PgQuery__BoolExpr>(m, pg_query__bool_expr__descriptor)) {

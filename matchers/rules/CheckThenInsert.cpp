@@ -176,7 +176,7 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
                                    "unique constraint on (" + chk.name(joinColumns(check.keyColumns)) +
                                    ", a version column) or a lock on the object makes that conditional"});
   if (!ins.via.empty()) addPathNotes(f, ins, "INSERT into '" + table + "'");
-  bool capacity = check.hasAggregate("count") && write.capacityChecks.count(chk.id);
+  bool capacity = check.hasAggregate("count") && (write.capacityChecks.count(chk.id) || check.countLimit);
   if (capacity)
     f.notes.push_back({chk.sqlLoc, "a capacity check: the count is compared with a limit, which a unique key "
                                    "cannot express"});

@@ -108,8 +108,11 @@ Suggestion suggestion(const FunctionEvents &ev, const Statement &chk, const Fact
                     "UPDATE " + p + " SET " + k + " = COALESCE((SELECT max(" + quoteIdent(column) + ") FROM " + t +
                         " WHERE " + t + "." + quoteIdent(parentKey) + " = " + p + ".id), 0)"};
       }
+      // in one transaction: a failed INSERT rolls the counter back, so numbers have no gaps
+      s.statements.push_back(beginFor(ins.dialect));
       append(s.statements, chk.respell(r.sql));
       append(s.statements, ins.respell(i.sql));
+      s.statements.push_back("COMMIT");
       s.note = "INSERT the value the UPDATE returns as " + ins.name(column);
       return s;
     }

@@ -30,7 +30,10 @@ bool optimistic(const Facts &update, const std::string &column) {
 
 // The read locks its row (FOR UPDATE), or an earlier FOR UPDATE of the same row does.
 bool rowLocked(const FunctionEvents &ev, int read, const Facts &readFacts, const Execution &write) {
-  if (readFacts.rowLock >= RowLock::NoKeyUpdate) return true;
+  if (readFacts.rowLock >= RowLock::NoKeyUpdate) {
+    // in autocommit mode the row lock ends with the SELECT itself
+    return !autocommitLock(ev, read, write);
+  }
   for (const Execution &l : ev.executions) {
     bool before = false;
     for (const Execution &c : ev.executions)

@@ -53,7 +53,7 @@ int add_order_line(PGconn *conn, const char *order_id, const char *sku, int qty)
     char qtybuf[16];
     snprintf(qtybuf, sizeof qtybuf, "%d", qty);
     const char *ins[4] = { order_id, PQgetvalue(r, 0, 0), sku, qtybuf };
-    PGresult *w = PQexecParams(conn, "INSERT INTO order_lines (order_id, line_no, sku, qty) VALUES ($1, $2, $3, $4)", // expected-error{{no unique key on (order_id, line_no) in the schema}} expected-note{{suggested rewrite: UPDATE orders SET last_line_no = last_line_no + 1 WHERE id = $1 RETURNING last_line_no; INSERT INTO order_lines}}
+    PGresult *w = PQexecParams(conn, "INSERT INTO order_lines (order_id, line_no, sku, qty) VALUES ($1, $2, $3, $4)", // expected-error{{no unique key on (order_id, line_no) in the schema}} expected-note{{suggested rewrite: BEGIN; UPDATE orders SET last_line_no = last_line_no + 1 WHERE id = $1 RETURNING last_line_no; INSERT INTO order_lines}}
                                4, NULL, ins, NULL, NULL, 0);
     PQclear(r);
     int ok = PQresultStatus(w) == PGRES_COMMAND_OK;

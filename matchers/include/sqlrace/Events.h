@@ -82,6 +82,10 @@ struct Execution {
   std::set<int> loopControlDeps;
   // runs in a transaction object that is SERIALIZABLE by type (pqxx::transaction<pqxx::serializable>)
   bool serializable = false;
+  // runs through an API whose connection is in autocommit mode until the code sends BEGIN
+  // (libpq, SQLite, pqxx::nontransaction): a lock it takes ends with the statement unless
+  // a transaction is open
+  bool autocommit = false;
   // in-process locks (mutexes) held on every path to here: indices into FunctionEvents::processLocks
   std::vector<int> processLocks;
   // a unique-violation failure of this execution is detected and leads back to the
@@ -129,6 +133,9 @@ struct Finding {
   // "constraint" (a unique key turns it into unique-violation errors); empty when
   // the schema does not know the table. gradeReason says why, in words.
   std::string grade, gradeReason;
+  // the finding rests on the function running in autocommit mode (a lock without BEGIN):
+  // dropped when a caller in the same file calls the function inside a transaction
+  bool assumesAutocommit = false;
   std::string rewrite;  // suggested SQL on one line (suggestion.text()), empty if none
   Suggestion suggestion;
   // What identifies the finding across edits elsewhere in the file (the SQL of

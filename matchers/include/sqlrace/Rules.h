@@ -31,6 +31,9 @@ struct Ineffective {
   Loc loc;
 };
 std::optional<Ineffective> ineffectiveProtection(const FunctionEvents &ev, int check, const Execution &write);
+// A transaction-scoped lock (FOR UPDATE, LOCK TABLE, pg_advisory_xact_lock) before the
+// check, taken in autocommit mode: released when its own statement ends.
+std::optional<Ineffective> autocommitLock(const FunctionEvents &ev, int check, const Execution &write);
 // A plain BEGIN (default isolation) on the connection before the check, for a note.
 const Execution *defaultIsolationTransaction(const FunctionEvents &ev, int check, const Execution &write);
 // Protection that holds but deserves a word (a remark finding): SERIALIZABLE with

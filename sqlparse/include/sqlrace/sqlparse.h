@@ -76,6 +76,7 @@ struct Facts {
   SqliteBegin sqliteBegin = SqliteBegin::None;
   std::string setName;  // SET <name> = ...
   bool plusOneSeen = false;  // `aggregate + 1` somewhere in the statement
+  bool countLimit = false;   // count(...) compared with a limit in the SQL (count(*) < $2), not with 0 or 1
   bool rangeLock = false;    // key-range lock on what it reads (SQL Server HOLDLOCK)
 
   bool hasAggregate(std::string_view fn) const;
