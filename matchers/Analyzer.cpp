@@ -726,9 +726,16 @@ private:
   bool mentionsUniqueViolation(const Stmt *s) const {
     if (!s) return false;
     if (auto *e = dyn_cast<Expr>(s)) {
+      // the constants are macros (SQLITE_CONSTRAINT, ER_DUP_ENTRY): look at integer literals and
+      // parenthesized integer expressions from them (SQLITE_CONSTRAINT_UNIQUE is (19 | (8<<8)));
+      // NULL's ((void*)0) and the like are not asked for their macro name, which is costly
+      bool integral = isa<IntegerLiteral>(e);
+      if (auto *pe = dyn_cast<ParenExpr>(e)) {
+        const Expr *in = pe->getSubExpr()->IgnoreParens();
+        integral = isa<IntegerLiteral>(in) || isa<BinaryOperator>(in);
+      }
       SourceLocation l = e->getBeginLoc();
-      // the constants are macros (SQLITE_CONSTRAINT, ER_DUP_ENTRY): look at literals and parens from them
-      if (l.isMacroID() && (isa<IntegerLiteral>(e) || isa<ParenExpr>(e))) {
+      if (integral && l.isMacroID()) {
         llvm::StringRef m = Lexer::getImmediateMacroName(l, SM, Ctx.getLangOpts());
         if (m == "SQLITE_CONSTRAINT" || m == "SQLITE_CONSTRAINT_UNIQUE" || m == "SQLITE_CONSTRAINT_PRIMARYKEY" ||
             m == "ER_DUP_ENTRY" || m == "ER_DUP_KEY" || m == "ER_DUP_ENTRY_WITH_KEY_NAME")
