@@ -29,6 +29,7 @@
 #include <algorithm>
 #include <atomic>
 #include <thread>
+#include <tuple>
 #include <type_traits>
 #include <set>
 
@@ -515,9 +516,11 @@ int finish(RunState &st, int rc) {
     }
     out << sqlrace::report::baselineJson(st.items);
   }
-  // one order whatever the parallelism: by file, and in a file as analyzed
-  std::stable_sort(st.items.begin(), st.items.end(),
-                   [](const sqlrace::report::Item &a, const sqlrace::report::Item &b) { return a.at.file < b.at.file; });
+  // one order whatever the parallelism, and clang-tidy's: by file, position, check name, message
+  std::stable_sort(st.items.begin(), st.items.end(), [](const sqlrace::report::Item &a, const sqlrace::report::Item &b) {
+    return std::tie(a.at.file, a.at.line, a.at.col, a.rule, a.message) <
+           std::tie(b.at.file, b.at.line, b.at.col, b.rule, b.message);
+  });
   unsigned warnings = 0;
   for (const auto &i : st.items) warnings += i.level == "warning" || i.level == "error";
 
@@ -542,21 +545,46 @@ int finish(RunState &st, int rc) {
       if (!rule.empty()) os << " [sqlrace-" << rule << "]";
       os << "\n";
     };
+    // The source line and caret, as clang prints them: not again for a diagnostic at the
+    // place of the one before (unless a note follows something else there).
+    sqlrace::report::Place lastPlace;
+    std::string lastLevel;
+    // A fix-it on the line (clang-tidy's note with the replacement) is shown as clang does:
+    // the replaced range underlined with ~, and the new text on the line below.
+    auto snippet = [&](const sqlrace::report::Place &p, const std::string &level, const std::string &src,
+                       const sqlrace::report::Item *fix = nullptr) {
+      bool hint = fix && fix->fixBegin.valid() && fix->fixBegin.file == p.file && fix->fixBegin.line == p.line &&
+                  fix->fixEnd.line == p.line && fix->fixEnd.col > fix->fixBegin.col;
+      bool repeat = !hint && p.valid() && p.file == lastPlace.file && p.line == lastPlace.line &&
+                    p.col == lastPlace.col && (lastLevel != "note" || level == lastLevel);
+      lastPlace = p;
+      lastLevel = level;
+      if (src.empty() || repeat) return;
+      auto pad = [&](unsigned col) {
+        for (unsigned c = 1; c < col; ++c) os << (c - 1 < src.size() && src[c - 1] == '\t' ? '\t' : ' ');
+      };
+      os << src << "\n";
+      if (!hint) {
+        pad(p.col);
+        os << "^\n";
+        return;
+      }
+      unsigned from = std::min(p.col, fix->fixBegin.col), to = fix->fixEnd.col;
+      pad(from);
+      for (unsigned c = from; c < to; ++c) os << (c == p.col ? '^' : '~');
+      if (p.col >= to) os << '^';
+      os << "\n";
+      pad(fix->fixBegin.col);
+      os << fix->fixText << "\n";
+    };
     for (const auto &i : st.items) {
       line(i.at, i.level.c_str(), i.message, i.rule);
-      if (!i.sourceLine.empty()) {
-        os << i.sourceLine << "\n";
-        for (unsigned c = 1; c < i.at.col; ++c) os << (c - 1 < i.sourceLine.size() && i.sourceLine[c - 1] == '\t' ? '\t' : ' ');
-        os << "^\n";
-      }
+      snippet(i.at, i.level, i.sourceLine);
       for (size_t k = 0; k < i.notes.size(); ++k) {
         line(i.notes[k].first, "note", i.notes[k].second, "");
-        const std::string src = k < i.noteLines.size() ? i.noteLines[k] : std::string();
-        if (!src.empty()) {
-          os << src << "\n";
-          for (unsigned c = 1; c < i.notes[k].first.col; ++c) os << (c - 1 < src.size() && src[c - 1] == '\t' ? '\t' : ' ');
-          os << "^\n";
-        }
+        bool rewriteNote = llvm::StringRef(i.notes[k].second).startswith("suggested rewrite:");
+        snippet(i.notes[k].first, "note", k < i.noteLines.size() ? i.noteLines[k] : std::string(),
+                rewriteNote ? &i : nullptr);
       }
       if (ShowInterleaving && i.level != "remark") os << sqlrace::report::interleaving(i);
     }
