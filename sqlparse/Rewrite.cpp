@@ -153,7 +153,8 @@ static Rewrite insertOnConflictImpl(std::string_view insertSql, const std::vecto
   ParseTree t = parse(normalize(insertSql).text);
   PgQuery__InsertStmt *ins = firstInsert(t);
   if (!ins) return fail(t ? "not an INSERT statement" : t.error);
-  if (keys.empty()) return fail("no key columns to arbitrate on");
+  // no keys: ON CONFLICT DO NOTHING with no target (any constraint, an exclusion constraint too)
+  if (keys.empty() && !updateSql.empty()) return fail("DO UPDATE needs key columns to arbitrate on");
   if (ins->on_conflict_clause) pg_query__on_conflict_clause__free_unpacked(ins->on_conflict_clause, nullptr);
 
   // $n -> the INSERT column it is written to
@@ -207,14 +208,16 @@ static Rewrite insertOnConflictImpl(std::string_view insertSql, const std::vecto
   PgQuery__OnConflictClause oc = PG_QUERY__ON_CONFLICT_CLAUSE__INIT;
   PgQuery__InferClause ic = PG_QUERY__INFER_CLAUSE__INIT;
   auto *clause = alloc(oc);
-  auto *infer = alloc(ic);
-  infer->n_index_elems = keys.size();
-  infer->index_elems = makeArray(keys.size());
-  for (size_t i = 0; i < keys.size(); ++i) infer->index_elems[i] = makeIndexElem(keys[i]);
-  infer->location = -1;
-  clause->infer = infer;
+  if (!keys.empty()) {
+    auto *infer = alloc(ic);
+    infer->n_index_elems = keys.size();
+    infer->index_elems = makeArray(keys.size());
+    for (size_t i = 0; i < keys.size(); ++i) infer->index_elems[i] = makeIndexElem(keys[i]);
+    infer->location = -1;
+    clause->infer = infer;
+  }
   clause->location = -1;
-  if (assignments.empty() && ins->n_returning_list > 0) {
+  if (assignments.empty() && ins->n_returning_list > 0 && !keys.empty()) {
     // DO NOTHING returns no row on a conflict; a no-op update returns the existing one
     assignments.push_back(makeResTarget(keys[0], makeColumnRef({"excluded", keys[0]})));
   }

@@ -236,13 +236,20 @@ bool Schema::applyPath(const std::string &path, const std::string &shown) {
       continue;
     }
     files.push_back(f);
+    // dbmate, goose and sql-migrate keep the down migration in the same file, after a marker
+    static const std::regex down(R"((^|\n)[ \t]*--[ \t]*(migrate:down|\+goose[ \t]+down|\+migrate[ \t]+down)\b)",
+                                 std::regex::icase | std::regex::ECMAScript);
+    std::smatch m;
+    if (std::regex_search(text, m, down)) text.resize((size_t)m.position(0));
+    currentPath_ = f;
     apply(text, name);
+    currentPath_.clear();
   }
   return true;
 }
 
 void Schema::diag(const std::string &file, int line, int col, std::string message) {
-  diagnostics.push_back({file, line, col, std::move(message)});
+  diagnostics.push_back({file, currentPath_, line, col, std::move(message)});
 }
 
 const SchemaTable *Schema::table(std::string_view name) const {
@@ -301,6 +308,7 @@ namespace {
 struct Applier {
   std::map<std::string, SchemaTable> &tables;
   std::map<std::string, std::string> &indexes;
+  std::set<std::string> &sequences;
   std::string file;
   int line;
   std::function<void(std::string)> diag;
@@ -326,6 +334,7 @@ struct Applier {
 
   void column(SchemaTable &t, const PgQuery__ColumnDef *cd, bool added) {
     SchemaColumn c;
+    c.definedIn = file;
     c.name = lower(cd->colname ? cd->colname : "");
     c.type = typeName(cd->type_name);
     c.notNull = cd->is_not_null;
@@ -402,13 +411,19 @@ struct Applier {
       // EXCLUDE USING gist (room WITH =, during WITH &&): rows equal on `room` may still coexist
       // unless every part is `=`; the = columns say which rows can collide at all
       u.exclusion = true;
-      for (size_t i = 0; i < k->n_exclusions; ++i) {
-        const PgQuery__Node *pair = k->exclusions[i];
-        if (pair->node_case != PG_QUERY__NODE__NODE_LIST || pair->list->n_items < 2) continue;
-        const PgQuery__Node *elem = pair->list->items[0], *ops = pair->list->items[1];
-        std::string op = ops->node_case == PG_QUERY__NODE__NODE_LIST ? lastName(ops->list->items, ops->list->n_items) : "";
-        if (elem->node_case == PG_QUERY__NODE__NODE_INDEX_ELEM && elem->index_elem->name && op == "=")
-          u.columns.push_back(lower(elem->index_elem->name));
+      {
+        std::vector<std::string> all;  // PostgreSQL names it after every element: bookings_room_during_excl
+        for (size_t i = 0; i < k->n_exclusions; ++i) {
+          const PgQuery__Node *pair = k->exclusions[i];
+          if (pair->node_case != PG_QUERY__NODE__NODE_LIST || pair->list->n_items < 2) continue;
+          const PgQuery__Node *elem = pair->list->items[0], *ops = pair->list->items[1];
+          std::string op =
+              ops->node_case == PG_QUERY__NODE__NODE_LIST ? lastName(ops->list->items, ops->list->n_items) : "";
+          if (elem->node_case != PG_QUERY__NODE__NODE_INDEX_ELEM || !elem->index_elem->name) continue;
+          all.push_back(lower(elem->index_elem->name));
+          if (op == "=") u.columns.push_back(lower(elem->index_elem->name));
+        }
+        if (u.name.empty()) u.name = t.name + "_" + join(all, "_") + "_excl";
       }
       addKey(t, std::move(u));
       break;
@@ -431,6 +446,7 @@ struct Applier {
     SchemaTable t;
     t.name = name;
     t.origin = where();
+    t.file = file;
     tables[name] = t;
     SchemaTable &tt = tables[name];
     for (size_t i = 0; i < cs->n_table_elts; ++i) {
@@ -495,6 +511,13 @@ struct Applier {
 
   void alter(const PgQuery__AlterTableStmt *at) {
     if (at->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) return;
+    // pg_dump writes ALTER TABLE ... OWNER TO for sequences too; ownership changes nothing here
+    bool ownerOnly = at->n_cmds > 0;
+    for (size_t i = 0; i < at->n_cmds; ++i)
+      if (at->cmds[i]->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD ||
+          at->cmds[i]->alter_table_cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner)
+        ownerOnly = false;
+    if (ownerOnly || sequences.count(lower(relName(at->relation)))) return;
     SchemaTable *t = find(at->relation, at->missing_ok, "ALTER TABLE");
     if (!t) return;
     for (size_t i = 0; i < at->n_cmds; ++i) {
@@ -521,8 +544,11 @@ struct Applier {
           break;
         }
         if (isNextval(c->def)) {
-          // Existing rows keep what they had: for a column added without a value, NULL.
-          if (sc->autoNumbered.empty() && !sc->notNull) {
+          // Existing rows keep what they had: for a column added without a value, NULL. Rows
+          // can exist when the column came to a table created earlier, or the default comes
+          // later than the column; not when all three are one file (a schema dump).
+          bool rowsBefore = sc->definedIn != t->file || file != sc->definedIn;
+          if (sc->autoNumbered.empty() && !sc->notNull && rowsBefore) {
             sc->nullBeforeDefault = true;
             sc->defaultSetAt = where();
           }
@@ -675,7 +701,7 @@ void Schema::applyStatement(const std::string &stmt, const std::string &file, in
     tree = std::move(second);
     text = pg;
   }
-  Applier a{tables_, indexes_, file, line, [&](std::string m) { diag(file, line, 1, std::move(m)); }, text};
+  Applier a{tables_, indexes_, sequences_, file, line, [&](std::string m) { diag(file, line, 1, std::move(m)); }, text};
   for (size_t i = 0; i < tree.root->n_stmts; ++i) {
     const PgQuery__Node *n = tree.root->stmts[i]->stmt;
     if (!n) continue;
@@ -686,6 +712,9 @@ void Schema::applyStatement(const std::string &stmt, const std::string &file, in
     case PG_QUERY__NODE__NODE_DROP_STMT: a.drop(n->drop_stmt); break;
     case PG_QUERY__NODE__NODE_RENAME_STMT: a.rename(n->rename_stmt); break;
     case PG_QUERY__NODE__NODE_UPDATE_STMT: a.update(n->update_stmt); break;
+    case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
+      if (n->create_seq_stmt->sequence) sequences_.insert(lower(relName(n->create_seq_stmt->sequence)));
+      break;
     default: break;
     }
   }

@@ -118,6 +118,7 @@ Suggestion suggestion(const FunctionEvents &ev, int check, const Facts &checkFac
     }
     Rewrite up = insertOnConflict(ins.text, {});
     if (up.ok) append(s.statements, ins.respell(up.sql));
+    s.note = "ON CONFLICT DO NOTHING with no target: the " + key->describe() + " decides";
     return s;
   } else {
     Rewrite idx = uniqueIndex(insert.targetTable, keys);
@@ -192,8 +193,10 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
   else if (known && !check.latestBy.empty() && !uk)
     grade(f, "silent", "no unique key on " + cols + " in the schema, so the second row goes in silently");
   else if (known && uk)
-    grade(f, "constraint", "the " + uk->describe() + " (" + uk->origin +
-                               ") turns the race into unique-violation errors: handle the violation or use the atomic form");
+    grade(f, "constraint", "the " + uk->describe() + " (" + uk->origin + ") turns the race into " +
+                               (uk->exclusion ? "exclusion-violation errors (SQLSTATE 23P01)"
+                                              : "unique-violation errors") +
+                               ": handle the violation or use the atomic form");
   else if (known)
     grade(f, "silent", "no unique key on " + cols + " in the schema (table '" + table + "', " + known->origin +
                            "), so concurrent sessions insert duplicate rows silently");

@@ -62,6 +62,22 @@ def params_for(sql):
     return n
 
 
+SAMPLE = {"tstzrange": "'[2024-01-01 10:00, 2024-01-01 12:00)'", "jsonb": "'{}'", "text": "'k7'"}
+
+
+def sample_args(pg, insert):
+    """One value per $n of `INSERT INTO t (cols) VALUES ($1, ...)`, of each column's type."""
+    m = re.match(r"INSERT INTO (\w+) \(([^)]*)\) VALUES \(([^)]*)\)", insert)
+    table, cols, vals = m.group(1), [c.strip() for c in m.group(2).split(",")], [v.strip() for v in m.group(3).split(",")]
+    args = {}
+    for col, val in zip(cols, vals):
+        if re.fullmatch(r"\$\d+", val):
+            t = pg.value("SELECT data_type FROM information_schema.columns WHERE table_name = '%s' AND column_name = '%s'"
+                         % (table, col))
+            args[int(val[1:])] = SAMPLE.get(t, "'7'")
+    return ", ".join(args.get(i, "'7'") for i in range(1, params_for(insert) + 1))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sqlrace", required=True)
@@ -97,12 +113,12 @@ def main():
         stmt = f["rewrite"]["statements"][-1]
         insert = stmt.split(" ON CONFLICT")[0]
         table = re.match(r"INSERT INTO (\w+)", insert).group(1)
-        n = params_for(insert)
-        args = ", ".join("'1'" for _ in range(n))
+        args = sample_args(pg, insert)
         p = pg.run("BEGIN; PREPARE ins AS %s; EXECUTE ins(%s); EXECUTE ins(%s); ROLLBACK;" % (insert, args, args),
                    check=False)
         if f["grade"] == "constraint":
-            assert p.returncode != 0 and "duplicate key value violates unique constraint" in p.stderr, \
+            assert p.returncode != 0 and ("duplicate key value violates unique constraint" in p.stderr or
+                                          "conflicting key value violates exclusion constraint" in p.stderr), \
                 "%s: graded 'constraint' but the second INSERT did not fail: %s" % (table, p.stderr)
         else:
             assert p.returncode == 0, "%s: graded 'silent' but the duplicate failed: %s" % (table, p.stderr)
@@ -134,7 +150,7 @@ def main():
         last = rw["statements"][-1] if rw["statements"] else ""
         if " ON CONFLICT " in last:
             table = re.match(r"INSERT INTO (\w+)", last).group(1)
-            args = ", ".join("'7'" for _ in range(params_for(last)))
+            args = sample_args(pg, last)
             before = int(pg.value("SELECT count(*) FROM %s" % table))
             pg.run("PREPARE up AS %s; EXECUTE up(%s); EXECUTE up(%s); DEALLOCATE up;" % (last, args, args))
             after = int(pg.value("SELECT count(*) FROM %s" % table))

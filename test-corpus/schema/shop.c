@@ -183,3 +183,21 @@ int note_login(PGconn *conn, const char *user)
     }
     return 0;
 }
+
+/* Room bookings: an exclusion constraint (000006) rejects the overlapping second
+ * booking, as an error the code has to handle. */
+int book_room(PGconn *conn, const char *room, const char *during, const char *guest)
+{
+    const char *p[3] = { room, during, guest };
+    PGresult *r = PQexecParams(conn, "SELECT 1 FROM room_bookings WHERE room = $1 AND during && $2::tstzrange", 2, NULL, // expected-note{{check of 'room_bookings' by (room) here}}
+                               p, NULL, NULL, 0);
+    int taken = PQntuples(r) > 0;
+    PQclear(r);
+    if (taken)
+        return 0;
+    r = PQexecParams(conn, "INSERT INTO room_bookings (room, during, guest) VALUES ($1, $2, $3)", 3, NULL, p, NULL, // expected-warning{{room_bookings_room_during_excl (room) (migrations/000006_room_bookings.up.sql:3) turns the race into exclusion-violation errors (SQLSTATE 23P01)}} expected-note{{suggested rewrite: INSERT INTO room_bookings (room, during, guest) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING}}
+                     NULL, 0);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    return ok ? 1 : -1;
+}

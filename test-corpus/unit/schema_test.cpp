@@ -90,14 +90,14 @@ TEST(Schema, MysqlAndSqliteForms) {
 
 TEST(Schema, SequenceDefaultAddedLaterLeavesOldRowsNull) {
   Schema s;
-  s.apply("CREATE TABLE events (id bigserial PRIMARY KEY, payload text);\n"
-          "CREATE SEQUENCE events_version_seq;\n"
+  s.apply("CREATE TABLE events (id bigserial PRIMARY KEY, payload text);", "V1__events.sql");
+  s.apply("CREATE SEQUENCE events_version_seq;\n"
           "ALTER TABLE events ADD COLUMN version bigint;\n"
           "ALTER TABLE events ALTER COLUMN version SET DEFAULT nextval('events_version_seq');\n",
           "V7__version.sql");
   const SchemaColumn *v = s.table("events")->column("version");
   EXPECT_TRUE(v->nullBeforeDefault);
-  EXPECT_EQ(v->defaultSetAt, "V7__version.sql:4");
+  EXPECT_EQ(v->defaultSetAt, "V7__version.sql:3");
   EXPECT_EQ(v->autoNumbered, "a sequence default");
   // one statement: PostgreSQL evaluates the default for every existing row
   s.apply("ALTER TABLE events ADD COLUMN seq2 bigint DEFAULT nextval('events_version_seq');", "V8.sql");
@@ -141,4 +141,36 @@ TEST(Schema, StatementsAfterAnUnbalancedParenthesisAreStillRead) {
   EXPECT_EQ(s.diagnostics[0].line, 1);
   ASSERT_NE(s.table("after"), nullptr);
   EXPECT_EQ(s.table("after")->origin, "m.sql:3");
+}
+
+TEST(Schema, ASchemaDumpIsNotAHistory) {
+  // pg_dump: the table, its sequence and the default in one file; owners set on sequences too
+  Schema s;
+  s.apply("CREATE TABLE public.jobs (id integer NOT NULL, seq bigint, name text);\n"
+          "ALTER TABLE public.jobs OWNER TO app;\n"
+          "CREATE SEQUENCE public.jobs_seq_seq START WITH 1;\n"
+          "ALTER TABLE public.jobs_seq_seq OWNER TO app;\n"
+          "ALTER SEQUENCE public.jobs_seq_seq OWNED BY public.jobs.seq;\n"
+          "ALTER TABLE ONLY public.jobs ALTER COLUMN seq SET DEFAULT nextval('public.jobs_seq_seq'::regclass);\n",
+          "dump.sql");
+  EXPECT_TRUE(s.diagnostics.empty()) << s.diagnostics[0].message;
+  EXPECT_FALSE(s.table("jobs")->column("seq")->nullBeforeDefault);
+  EXPECT_EQ(s.table("jobs")->column("seq")->autoNumbered, "a sequence default");
+}
+
+TEST(Schema, DownSectionsAndExclusionConstraints) {
+  Schema s;
+  s.apply("CREATE TABLE rooms (id int PRIMARY KEY);", "V0.sql");
+  fs::path dir = fs::temp_directory_path() / ("sqlrace-updown-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "20240101_bookings.sql")
+      << "-- +goose Up\nCREATE TABLE bookings (room int, during tstzrange,\n"
+         "  EXCLUDE USING gist (room WITH =, during WITH &&));\n-- +goose Down\nDROP TABLE bookings;\n";
+  ASSERT_TRUE(s.applyPath(dir.string()));
+  ASSERT_NE(s.table("bookings"), nullptr) << "the down section is not applied";
+  const UniqueKey *k = s.uniqueWithin("bookings", {"room"});
+  ASSERT_NE(k, nullptr);
+  EXPECT_TRUE(k->exclusion);
+  EXPECT_EQ(k->name, "bookings_room_during_excl");  // as PostgreSQL names it
+  fs::remove_all(dir);
 }

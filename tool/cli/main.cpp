@@ -479,7 +479,7 @@ void addSchemaDiagnostics(RunState &st) {
     sqlrace::report::Item item;
     item.rule = "invalid-schema";
     item.level = "remark";
-    item.at = {relativeToRoot(d.file), (unsigned)std::max(1, d.line), (unsigned)std::max(1, d.column)};
+    item.at = {relativeToRoot(d.path.empty() ? d.file : d.path), (unsigned)std::max(1, d.line), (unsigned)std::max(1, d.column)};
     item.message = d.message;
     item.function = "";
     char hex[17];

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,7 @@ struct SchemaColumn {
   std::string defaultSetAt;  // "file:line" of the SET DEFAULT that left the NULLs
   std::string sequence;      // the sequence of a nextval() default
   std::string references;    // the table a foreign key on this column points to
+  std::string definedIn;     // the file that created the column (CREATE TABLE or ADD COLUMN)
 };
 
 // A PRIMARY KEY, UNIQUE constraint, unique index or exclusion constraint.
@@ -41,7 +43,8 @@ struct UniqueKey {
 
 struct SchemaTable {
   std::string name;
-  std::string origin;
+  std::string origin;  // "file:line" of its CREATE TABLE
+  std::string file;    // that file
   std::vector<SchemaColumn> columns;
   std::vector<UniqueKey> keys;
   const SchemaColumn *column(std::string_view name) const;
@@ -49,7 +52,8 @@ struct SchemaTable {
 };
 
 struct SchemaDiagnostic {
-  std::string file;
+  std::string file;  // as the user names it (messages)
+  std::string path;  // where it is on disk, when it came from a file ("" for the code's own DDL)
   int line = 0, column = 0;
   std::string message;
 };
@@ -77,6 +81,8 @@ public:
 private:
   std::map<std::string, SchemaTable> tables_;
   std::map<std::string, std::string> indexes_;  // index or constraint name -> table
+  std::set<std::string> sequences_;
+  std::string currentPath_;  // the file being read by applyPath
   void applyStatement(const std::string &stmt, const std::string &file, int line);
   void diag(const std::string &file, int line, int col, std::string message);
 };
