@@ -112,6 +112,7 @@ std::string toPostgres(std::string s) {
     r.push_back({std::regex(R"(\b(?:CHARACTER\s+SET|CHARSET)\s*=?\s*\w+)", icase), ""});
     r.push_back({std::regex(R"(\bCOLLATE\s*=?\s*\w+)", icase), ""});
     r.push_back({std::regex(R"(\bON\s+UPDATE\s+CURRENT_TIMESTAMP(?:\s*\(\s*\d*\s*\))?)", icase), ""});
+    r.push_back({std::regex(R"(\b(CURRENT_TIMESTAMP|LOCALTIMESTAMP|CURRENT_DATE|CURRENT_TIME|LOCALTIME)\s*\(\s*\))", icase), "$1"});
     r.push_back({std::regex(R"(\bCOMMENT\s*=?\s*'(?:[^']|'')*')", icase), ""});
     r.push_back({std::regex(R"(\bON\s+CONFLICT\s+(?:ROLLBACK|ABORT|FAIL|IGNORE|REPLACE)\b)", icase), ""});
     // table options after the closing parenthesis: ENGINE=..., DEFAULT CHARSET, WITHOUT ROWID, STRICT

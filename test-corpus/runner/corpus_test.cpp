@@ -75,10 +75,10 @@ std::string tidyCommand(const std::string &file) {
 }
 
 // Corpus files, relative to test-corpus/: cases/*.c|cpp, wrappers/*.c|cpp and
-// schema/*.c|cpp (the latter two configured by the .sqlrace.yml beside them).
+// schema*/*.c|cpp (the latter configured by the .sqlrace.yml beside them).
 std::vector<std::string> listCases() {
   std::vector<std::string> out;
-  for (const char *sub : {"cases", "wrappers", "schema"}) {
+  for (const char *sub : {"cases", "wrappers", "schema", "schema-sqlite", "schema-mysql"}) {
     if (DIR *d = opendir((std::string(SQLRACE_CORPUS_DIR) + "/" + sub).c_str())) {
       while (dirent *e = readdir(d)) {
         std::string n = e->d_name;
