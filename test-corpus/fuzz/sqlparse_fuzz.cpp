@@ -1,7 +1,9 @@
 // libFuzzer target for sqlparse: normalization (both modes), parsing, facts,
-// the token fallback, every rewrite, and respelling, on arbitrary bytes.
+// the token fallback, every rewrite, respelling, the statement splitter and the
+// schema model (the bytes as a migration file), on arbitrary bytes.
 // Built with -fsanitize=fuzzer by scripts/fuzz.sh; built without it (a main
 // that runs files) as the fuzz-regressions test, over seeds and past crashes.
+#include "sqlrace/Schema.h"
 #include "sqlrace/sqlparse.h"
 
 #include <cstddef>
@@ -33,9 +35,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         advisoryXactLock(f.targetTable, f.keyParams);
       }
     }
-    if (f.kind == StmtKind::Select) selectForUpdate(text);
+    if (f.kind == StmtKind::Insert) insertOnConflict(text, {});
+    if (f.kind == StmtKind::Select) {
+      selectForUpdate(text);
+      selectWhereNotNull(text, f.rangeColumns.empty() ? "v" : f.rangeColumns[0]);
+    }
   }
   canonical(text);
+  splitStatements(text);
+  Schema schema;
+  schema.apply(text, "fuzz.sql");
+  for (const Facts &f : p->statements)
+    if (!f.targetTable.empty()) {
+      schema.uniqueWithin(f.targetTable, f.keyColumns);
+      schema.referencedBy(f.targetTable, f.keyColumns.empty() ? "k" : f.keyColumns[0]);
+    }
   return 0;
 }
 

@@ -1,0 +1,23 @@
+PRAGMA journal_mode = WAL;
+
+CREATE TABLE IF NOT EXISTS notes (
+    id      INTEGER PRIMARY KEY,
+    title   TEXT NOT NULL,
+    body    TEXT
+);
+
+CREATE TABLE IF NOT EXISTS tags (
+    id   INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE ON CONFLICT ABORT
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS note_tags (
+    note_id INTEGER NOT NULL REFERENCES notes (id),
+    tag_id  INTEGER NOT NULL REFERENCES tags (id),
+    PRIMARY KEY (note_id, tag_id)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS attachments (
+    note_id INTEGER NOT NULL REFERENCES notes (id),
+    file    TEXT NOT NULL
+);
