@@ -332,9 +332,16 @@ public:
   const sql::Schema *schema() const { return TuSchema && !TuSchema->empty() ? TuSchema.get() : nullptr; }
   void buildSchema(ASTContext &ctx);
 
-  // A caller in this file calls the function after a BEGIN: its locks are not in autocommit.
-  void calledInTransaction(const FunctionDecl *callee) { InTransaction.insert(callee->getCanonicalDecl()); }
-  bool isCalledInTransaction(const FunctionDecl &fd) const { return InTransaction.count(fd.getCanonicalDecl()); }
+  // A caller in this file calls the function after a BEGIN.
+  void calledInTransaction(const FunctionDecl *callee) { InTransaction[callee->getCanonicalDecl()]++; }
+  // The function has internal linkage and every call of it comes after a BEGIN: its locks
+  // are held in its callers' transactions, not in autocommit.
+  bool isCalledInTransaction(const FunctionDecl &fd) const {
+    if (fd.isExternallyVisible()) return false;
+    auto c = Calls.find(fd.getCanonicalDecl());
+    auto t = InTransaction.find(fd.getCanonicalDecl());
+    return c != Calls.end() && t != InTransaction.end() && c->second.first > 0 && t->second == c->second.first;
+  }
 
   bool protectedByAllCallers(const FunctionDecl &fd) const {
     if (fd.isExternallyVisible()) return false;  // callers in other files are not seen
@@ -348,7 +355,7 @@ private:
   std::set<const FunctionDecl *> InProgress;
   std::map<const FunctionDecl *, std::pair<int, int>> Calls;
   bool AllDone = false;
-  std::set<const FunctionDecl *> InTransaction;
+  std::map<const FunctionDecl *, int> InTransaction;
   std::unique_ptr<sql::Schema> TuSchema;
 };
 

@@ -60,7 +60,10 @@ void grade(Finding &f, const std::string &how, const std::string &reason) {
 }
 
 void suggest(Finding &f, Suggestion s, Loc at) {
-  if (s.empty()) return;
+  if (s.empty()) {  // nothing to run instead, but something to say
+    if (!s.note.empty()) f.notes.push_back({at, s.note});
+    return;
+  }
   f.suggestion = std::move(s);
   f.rewrite = f.suggestion.text();
   f.notes.push_back({at, "suggested rewrite: " + f.rewrite});
@@ -250,6 +253,10 @@ std::optional<Ineffective> autocommitLock(const FunctionEvents &ev, int check, c
       std::string what = f.kind == StmtKind::Lock ? "LOCK TABLE"
                          : f.kind == StmtKind::Select && f.rowLock >= RowLock::NoKeyUpdate ? "SELECT ... FOR UPDATE"
                                                                                             : "pg_advisory_xact_lock";
+      if (f.kind == StmtKind::Lock)
+        return Ineffective{what, "it runs outside a transaction (autocommit, no BEGIN on this connection), where "
+                                 "PostgreSQL rejects LOCK TABLE (it can only be used in transaction blocks)",
+                           ls.sqlLoc};
       return Ineffective{what, "it runs outside a transaction (autocommit, no BEGIN on this connection), so the lock "
                                "is released as soon as that statement ends, before the write",
                          ls.sqlLoc};

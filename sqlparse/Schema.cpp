@@ -209,15 +209,20 @@ std::vector<std::string> schemaFiles(const std::string &path) {
 std::vector<std::string> defaultSchemaPaths(const std::string &root) {
   std::vector<std::string> out;
   std::error_code ec;
-  for (const char *p : {"schema.sql", "db", "migrations", "sql", "database/migrations", "db/migrations"}) {
-    fs::path full = fs::path(root) / p;
-    if (!fs::exists(full, ec)) continue;
-    // a folder already listed covers what is below it
-    bool covered = false;
-    for (const std::string &o : out)
-      if (full.string().rfind(o + "/", 0) == 0) covered = true;
-    if (!covered) out.push_back(full.string());
-  }
+  auto existing = [&](std::initializer_list<const char *> names) {
+    for (const char *p : names) {
+      fs::path full = fs::path(root) / p;
+      if (!fs::exists(full, ec)) continue;
+      bool covered = false;  // a folder already listed covers what is below it
+      for (const std::string &o : out)
+        if (full.string().rfind(o + "/", 0) == 0) covered = true;
+      if (!covered) out.push_back(full.string());
+    }
+  };
+  // The history when there is one (a dump beside it, like dbmate's db/schema.sql, says the
+  // same tables again); else the schema file or folder.
+  existing({"migrations", "db/migrations", "database/migrations", "sql/migrations"});
+  if (out.empty()) existing({"schema.sql", "db/schema.sql", "db/structure.sql", "db", "sql"});
   return out;
 }
 

@@ -66,7 +66,12 @@ void readModifyWrite(const FunctionEvents &ev, std::vector<Finding> &out) {
           const Facts *r = rd.first(StmtKind::Select);
           if (!r || !r->reads(u.targetTable) || !sameRow(*r, u)) continue;
           if (!contains(r->selectColumns, col) && !contains(r->selectColumns, "*")) continue;
-          if (sameCall(rd, upd) || rowLocked(ev, c, *r, w) || protection(ev, c, w)) continue;
+          if (sameCall(rd, upd) || rowLocked(ev, c, *r, w)) continue;
+          if (protection(ev, c, w)) {  // protected; a word when it fails instead of retrying
+            protectionRemarks(ev, c, w, "read-modify-write", upd, out);
+            reported.insert({upd.id, col});
+            break;
+          }
           // PostgreSQL REPEATABLE READ: the second UPDATE of a row changed since the snapshot fails (40001)
           if (const Execution *b = defaultIsolationTransaction(ev, c, w); b && upd.dialect == Dialect::PostgreSQL) {
             bool repeatable = false;

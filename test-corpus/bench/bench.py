@@ -6,7 +6,7 @@ Inputs: a generated database-heavy C file at 1x, 2x and 4x size, and a
 header-heavy C++ file (Qt SQL + libpqxx). A program, not a test: targets are
 reported, never asserted.
 
-Last, the bundled example (build/examples/inventory, 9 files of C and C++) and a
+Last, the bundled example (build/examples/inventory, 8 files of C and C++) and a
 generated project of several db-heavy files, each analyzed through its compile
 database with `-j 1` and `-j 2` (a fresh summary cache each run), show what
 parallel analysis gains.

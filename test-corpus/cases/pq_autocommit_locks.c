@@ -101,3 +101,32 @@ int book_seat_sql_limit(PGconn *conn, const char *flight, const char *passenger,
     PQclear(PQexecParams(conn, "INSERT INTO reservations (flight_id, passenger) VALUES ($1, $2)", 2, NULL, p, NULL, NULL, 0)); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{suggested rewrite: BEGIN; SELECT id FROM flights WHERE id = $1 FOR UPDATE; SELECT count(*) < $2 FROM reservations WHERE flight_id = $1; INSERT INTO reservations (flight_id, passenger) VALUES ($1, $2); COMMIT}}
     return 1;
 }
+
+/* Positive: LOCK TABLE needs a transaction block; in autocommit PostgreSQL rejects it. */
+int add_tag_locked(PGconn *conn, const char *name)
+{
+    const char *p[1] = { name };
+    PQclear(PQexec(conn, "LOCK TABLE tags IN SHARE ROW EXCLUSIVE MODE")); // expected-note{{LOCK TABLE here}}
+    PGresult *r = PQexecParams(conn, "SELECT id FROM tags WHERE name = $1", 1, NULL, p, NULL, NULL, 0); // expected-note{{check of 'tags' by (name) here}}
+    int found = PQntuples(r) > 0;
+    PQclear(r);
+    if (!found)
+        PQclear(PQexecParams(conn, "INSERT INTO tags (name) VALUES ($1)", 1, NULL, p, NULL, NULL, 0)); // expected-warning{{where PostgreSQL rejects LOCK TABLE (it can only be used in transaction blocks) [sqlrace-ineffective-lock]}} expected-note{{suggested rewrite: CREATE UNIQUE INDEX tags_name_key ON tags (name)}}
+    return found;
+}
+
+/* Remark: the balance is safe under SERIALIZABLE, but a serialization failure is not retried. */
+int withdraw_serializable(PGconn *conn, const char *account, int amount)
+{
+    const char *a[1] = { account };
+    PQclear(PQexec(conn, "BEGIN ISOLATION LEVEL SERIALIZABLE"));
+    PGresult *r = PQexecParams(conn, "SELECT balance FROM accounts WHERE id = $1", 1, NULL, a, NULL, NULL, 0);
+    long balance = PQntuples(r) == 1 ? atol(PQgetvalue(r, 0, 0)) : 0;
+    PQclear(r);
+    char buf[24];
+    snprintf(buf, sizeof buf, "%ld", balance - amount);
+    const char *u[2] = { buf, account };
+    PQclear(PQexecParams(conn, "UPDATE accounts SET balance = $1 WHERE id = $2", 2, NULL, u, NULL, NULL, 0)); // expected-remark{{protected by SERIALIZABLE isolation: one of two concurrent sessions fails with SQLSTATE 40001}}
+    PQclear(PQexec(conn, "COMMIT"));
+    return 0;
+}

@@ -798,5 +798,14 @@ TEST(Schema, DefaultLayoutsAreFoundFromTheRoot) {
   RunResult r = run("cd " + dir + " && " + SQLRACE_CLI + " sync.c -- -I" SQLRACE_PG_INCLUDE);
   EXPECT_NE(r.out.find("no unique key on (sku) in the schema (table 'products', db/schema.sql:1)"), std::string::npos)
       << r.out;
+  // dbmate's layout: db/migrations is the history and db/schema.sql a dump of it; the history is read
+  mkdir((dir + "/db/migrations").c_str(), 0755);
+  std::ofstream(dir + "/db/migrations/20240101000000_products.sql")
+      << "-- migrate:up\nCREATE TABLE products (id serial PRIMARY KEY, sku text NOT NULL UNIQUE);\n"
+         "-- migrate:down\nDROP TABLE products;\n";
+  RunResult m = run("cd " + dir + " && " + SQLRACE_CLI + " sync.c -- -I" SQLRACE_PG_INCLUDE);
+  EXPECT_NE(m.out.find("the unique key products_sku_key (sku) (db/migrations/20240101000000_products.sql:2)"),
+            std::string::npos) << m.out;
+  EXPECT_EQ(m.out.find("created again"), std::string::npos) << m.out;
 }
 }  // namespace

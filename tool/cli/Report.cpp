@@ -164,7 +164,7 @@ std::string toSarif(const std::vector<Item> &items, const std::vector<RuleDoc> &
         {"fullDescription", llvm::json::Object{{"text", r.summary}}},
         {"help", llvm::json::Object{{"text", r.summary}, {"markdown", r.markdown}}},
         {"helpUri", std::string(InfoUri) + "/blob/main/docs/rules/" + r.id + ".md"},
-        {"defaultConfiguration", llvm::json::Object{{"level", r.id == "unparsed-sql" || r.id == "invalid-schema" ? "note" : "warning"}}}});
+        {"defaultConfiguration", llvm::json::Object{{"level", r.id == "unparsed-sql" || r.id == "invalid-schema" || r.id == "unresolved-sql" ? "note" : "warning"}}}});
   }
   llvm::json::Array results;
   for (const Item &i : items) {
@@ -211,8 +211,8 @@ std::string toSarif(const std::vector<Item> &items, const std::vector<RuleDoc> &
     if (!props.empty()) res["properties"] = std::move(props);
     if (i.fixBegin.valid())  // the INSERT's literal, replaced by the atomic statement
       res["fixes"] = llvm::json::Array{llvm::json::Object{
-          {"description", llvm::json::Object{{"text", "use the atomic INSERT (it needs the unique index named in the "
-                                                      "suggested rewrite)"}}},
+          {"description", llvm::json::Object{{"text", "use the atomic INSERT: the unique key it arbitrates on exists "
+                                                      "in the schema"}}},
           {"artifactChanges",
            llvm::json::Array{llvm::json::Object{
                {"artifactLocation", llvm::json::Object{{"uri", i.fixBegin.file}, {"uriBaseId", "%SRCROOT%"}}},
