@@ -11,7 +11,11 @@ generated project of several db-heavy files, each analyzed through its compile
 database with `-j 1` and `-j 2` (a fresh summary cache each run), show what
 parallel analysis gains.
 
-usage: bench.py [--build build] [--runs 5] [--size 800] [--files 8]
+With --instructions, the 1x file is also measured in instructions executed
+(valgrind --tool=callgrind), which do not vary from run to run the way
+wall-clock time does on a shared machine.
+
+usage: bench.py [--build build] [--runs 5] [--size 800] [--files 8] [--instructions]
 """
 import argparse
 import json
@@ -43,6 +47,18 @@ def measure(cmd, runs, before=None):
     return statistics.median(times), max(peaks)
 
 
+def instructions(cmd, work):
+    """Instructions executed by cmd (valgrind --tool=callgrind), its children not followed."""
+    out = os.path.join(work, "callgrind.out")
+    subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *cmd],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(out) as f:
+        for line in f:
+            if line.startswith("summary:") or line.startswith("totals:"):
+                return int(line.split()[1])
+    return 0
+
+
 def pkg_flags(*names):
     out = subprocess.run(["pkg-config", "--cflags", *names], capture_output=True, text=True, check=True).stdout
     return out.split()
@@ -55,6 +71,7 @@ def main():
     ap.add_argument("--size", type=int, default=800, help="service functions in the 1x file")
     ap.add_argument("--llvm", default="14")
     ap.add_argument("--files", type=int, default=8, help="files in the generated project for -j 1 vs -j 2")
+    ap.add_argument("--instructions", action="store_true", help="also count instructions with callgrind (slow)")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
     sqlrace = os.path.join(build, "bin", "sqlrace")
@@ -93,6 +110,13 @@ def main():
     for name, ft, fm, rt, rm, bt, pt, pm in rows:
         print(f"| {name} | {ft * 1000:.0f} ms, {fm:.0f} MiB | {rt * 1000:.0f} ms, {rm:.0f} MiB | {rt / ft:.2f} "
               f"| {rm / fm:.2f} | {bt * 1000:.0f} ms | {pt * 1000:.0f} ms, {pm:.0f} MiB | {pt / bt:.2f} |")
+    if args.instructions and shutil.which("valgrind"):
+        name, path, flags = inputs[0]
+        floor_i = instructions([clang, "-fsyntax-only", "-w", *flags, path], work)
+        race_i = instructions([sqlrace, "--no-cross-file", path, "--", *flags], work)
+        print()
+        print(f"Instructions ({name}, callgrind): clang -fsyntax-only {floor_i / 1e6:.0f} M, sqlrace "
+              f"{race_i / 1e6:.0f} M, ratio {race_i / floor_i:.2f}.")
     # growth: doubling the input should at most double the time
     t = {r[0].split(" (")[0]: r[3] for r in rows}
     one, two, four = t.get("db-heavy C 1x"), t.get("db-heavy C 2x"), t.get("db-heavy C 4x")
