@@ -51,7 +51,8 @@ public:
         Execute(Options.getLocalOrGlobal("SqlraceExecute", "")), Read(Options.getLocalOrGlobal("SqlraceRead", "")),
         Format(Options.getLocalOrGlobal("SqlraceFormat", "")), Dialect(Options.getLocalOrGlobal("SqlraceDialect", "")),
         RequireReason(Options.getLocalOrGlobal("SqlraceRequireNolintReason", "false") == "true"),
-        SchemaPaths(Options.getLocalOrGlobal("SqlraceSchema", "")) {}
+        SchemaPaths(Options.getLocalOrGlobal("SqlraceSchema", "")),
+        ErrorsAsWarnings(Options.getLocalOrGlobal("SqlraceErrorLevel", "error") == "warning") {}
 
   void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &opts) override {
     Options.store(opts, "SqlraceConfig", ConfigFile);
@@ -61,6 +62,7 @@ public:
     Options.store(opts, "SqlraceDialect", Dialect);
     Options.store(opts, "SqlraceRequireNolintReason", RequireReason ? "true" : "false");
     Options.store(opts, "SqlraceSchema", SchemaPaths);
+    Options.store(opts, "SqlraceErrorLevel", ErrorsAsWarnings ? "warning" : "error");
   }
 
   void registerMatchers(MatchFinder *finder) override {
@@ -102,9 +104,10 @@ public:
     }
     for (const Finding &f : cache().get(*fd, *result.Context)) {
       if (f.rule != Rule) continue;
-      auto level = f.severity == Severity::Remark  ? DiagnosticIDs::Remark
-                   : f.severity == Severity::Error ? DiagnosticIDs::Error
-                                                   : DiagnosticIDs::Warning;
+      // An error stops a CMAKE_<LANG>_CLANG_TIDY build; SqlraceErrorLevel=warning keeps it going.
+      auto level = f.severity == Severity::Remark                        ? DiagnosticIDs::Remark
+                   : f.severity == Severity::Error && !ErrorsAsWarnings ? DiagnosticIDs::Error
+                                                                         : DiagnosticIDs::Warning;
       diag(SourceLocation::getFromRawEncoding(f.loc.raw), "%0", level) << f.message;
       for (const Note &n : f.notes) {
         DiagnosticBuilder d = diag(SourceLocation::getFromRawEncoding(n.loc.raw), "%0", DiagnosticIDs::Note);
@@ -183,6 +186,7 @@ private:
   std::string ConfigFile, Execute, Read, Format, Dialect;
   bool RequireReason = false;
   std::string SchemaPaths;
+  bool ErrorsAsWarnings = false;
   bool Configured = false;
 };
 
