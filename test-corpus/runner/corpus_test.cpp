@@ -809,3 +809,23 @@ TEST(Schema, DefaultLayoutsAreFoundFromTheRoot) {
   EXPECT_EQ(m.out.find("created again"), std::string::npos) << m.out;
 }
 }  // namespace
+
+namespace {
+// Progress: [k/N] file on a terminal (script(1) gives the run one), one count for the
+// whole run also under -j; nothing when the output is not a terminal.
+TEST(Scale, ProgressOnATerminalOnly) {
+  if (run("command -v script").status != 0) GTEST_SKIP() << "no script(1)";
+  for (const char *jobs : {"1", "2"}) {
+    std::string cmd = std::string(SQLRACE_CLI) + " -j " + jobs + " --no-cross-file -p " SQLRACE_EXAMPLE_BUILD
+                      " --format=json -o /dev/null";
+    RunResult tty = run("script -qec '" + cmd + "' /dev/null");
+    int lines = 0;
+    for (size_t p = tty.out.find("/8] "); p != std::string::npos; p = tty.out.find("/8] ", p + 1)) ++lines;
+    EXPECT_EQ(lines, 8) << "-j " << jobs << "\n" << tty.out;
+    EXPECT_NE(tty.out.find("[8/8] "), std::string::npos) << tty.out;
+    EXPECT_EQ(tty.out.find("/4] "), std::string::npos) << "a child's own count\n" << tty.out;
+    RunResult pipe = run(cmd);
+    EXPECT_EQ(pipe.out.find("/8] "), std::string::npos) << pipe.out;
+  }
+}
+}  // namespace

@@ -28,6 +28,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <tuple>
 #include <type_traits>
@@ -93,6 +94,9 @@ llvm::cl::opt<unsigned> Jobs("j", llvm::cl::cat(Category), llvm::cl::init(0), ll
                              llvm::cl::desc("Files analyzed in parallel (default: the number of cores)"));
 llvm::cl::opt<bool> SummarizeOnly("summarize-only", llvm::cl::Hidden, llvm::cl::cat(Category),
                                   llvm::cl::desc("(for -j) only write this shard's files' summaries to the cache"));
+llvm::cl::opt<std::string> ProgressFile("progress-file", llvm::cl::Hidden, llvm::cl::cat(Category),
+                                       llvm::cl::desc("(for -j) append each analyzed file's name here, for the "
+                                                      "parent to show as progress"));
 llvm::cl::opt<bool> DumpEvents("dump-events", llvm::cl::cat(Category),
                                 llvm::cl::desc("Print the statements, executions and dependences of each function"));
 llvm::cl::opt<std::string> ResourceDir("resource-dir", llvm::cl::cat(Category),
@@ -285,6 +289,11 @@ public:
   Consumer(RunState &st, std::string file) : St(st), File(std::move(file)) {}
   void HandleTranslationUnit(ASTContext &ctx) override {
     if (Progress.show) llvm::errs() << "[" << ++Progress.done << "/" << Progress.total << "] " << File << "\n";
+    if (!ProgressFile.empty()) {  // a -j child: the parent shows one [k/N] count for all children
+      std::error_code ec;
+      llvm::raw_fd_ostream p(ProgressFile, ec, llvm::sys::fs::OF_Append);
+      if (!ec) p << File << "\n";
+    }
     sqlrace::resetAnalysisCache();  // a new AST: nothing from the last one may be reused
     Visitor(ctx, St).TraverseDecl(ctx.getTranslationUnitDecl());
     if (ctx.getDiagnostics().hasErrorOccurred()) {
@@ -804,7 +813,9 @@ int main(int argc, const char **argv) {
           for (size_t i = 1; i + 1 < c.CommandLine.size(); ++i) args.push_back(c.CommandLine[i]);
       }
     };
+    auto progressOf = [&](unsigned k) { return std::string(tmp.str()) + "/" + std::to_string(k) + ".progress"; };
     auto runPhase = [&](bool summarize) {
+      bool showProgress = !summarize && llvm::sys::Process::StandardErrIsDisplayed();
       std::vector<llvm::sys::ProcessInfo> children;
       for (unsigned k = 1; k <= jobs; ++k) {
         std::vector<std::string> args{self, "--shard=" + std::to_string(k) + "/" + std::to_string(jobs),
@@ -816,10 +827,31 @@ int main(int argc, const char **argv) {
           args.push_back("--output=" + outputOf(k));
         }
         commonChildArgs(args);
+        if (showProgress) args.push_back("--progress-file=" + progressOf(k));
         std::vector<llvm::StringRef> refs(args.begin(), args.end());
         std::string error;
         children.push_back(llvm::sys::ExecuteNoWait(self, refs, {}, {}, 0, &error));
       }
+      // On a terminal, one [k/N] file count for all children, from the names they append to their files.
+      std::atomic<bool> finished{false};
+      std::thread progress;
+      if (showProgress)
+        progress = std::thread([&] {
+          std::vector<size_t> seen(jobs + 1, 0);
+          size_t done = 0;
+          for (bool last = false; !last;) {
+            last = finished.load();
+            for (unsigned k = 1; k <= jobs; ++k) {
+              auto buf = llvm::MemoryBuffer::getFile(progressOf(k));
+              if (!buf) continue;
+              llvm::SmallVector<llvm::StringRef, 16> names;
+              (*buf)->getBuffer().split(names, '\n', -1, false);
+              for (; seen[k] < names.size(); ++seen[k])
+                llvm::errs() << "[" << ++done << "/" << files.size() << "] " << names[seen[k]] << "\n";
+            }
+            if (!last) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          }
+        });
       int worst = 0;
       for (llvm::sys::ProcessInfo &c : children) {
 #if SQLRACE_LLVM_MAJOR >= 16
@@ -829,6 +861,8 @@ int main(int argc, const char **argv) {
 #endif
         worst = std::max(worst, done.ReturnCode == 1 ? 0 : done.ReturnCode);
       }
+      finished = true;
+      if (progress.joinable()) progress.join();
       return worst;
     };
     if (allFiles.size() > 1 && !NoCrossFile) runPhase(true);  // phase one: summaries, in parallel
@@ -846,7 +880,7 @@ int main(int argc, const char **argv) {
 
   // Progress on a terminal: [k/N] file
   Progress.total = files.size();
-  Progress.show = llvm::sys::Process::StandardErrIsDisplayed() && files.size() > 1;
+  Progress.show = llvm::sys::Process::StandardErrIsDisplayed() && files.size() > 1 && ProgressFile.empty();
 
   RunState st;
   Factory factory(st);
