@@ -414,6 +414,7 @@ public:
       return Cdc->getCFGPostDomTree().dominates(const_cast<CFGBlock *>(pa.block), const_cast<CFGBlock *>(pb.block));
     };
     Ev.handlesSerializationFailure = mentionsSerializationFailure(FD.getBody());
+    Ev.opaqueCalls = callsOpaqueProjectFunction(FD.getBody());
     Ev.schema = results().schema();
     extractSummary();
     // parameter markers are for callers; the rules see statements only
@@ -804,6 +805,31 @@ private:
     };
     visit(cond);
     return found;
+  }
+
+  // A call of the project's own function with no body here (declared in a header of the
+  // project, not a library under /usr), given a pointer or reference to a record or an
+  // opaque handle (a connection, a wrapper object): it may send BEGIN on that connection.
+  bool callsOpaqueProjectFunction(const Stmt *s) const {
+    if (!s) return false;
+    if (auto *ce = dyn_cast<CallExpr>(s)) {
+      const FunctionDecl *callee = ce->getDirectCallee();
+      const FunctionDecl *def = nullptr;
+      if (callee && !callee->hasBody(def) && !lookupApi(qualifiedName(callee), (int)ce->getNumArgs())) {
+        SourceLocation at = SM.getExpansionLoc(callee->getLocation());
+        llvm::StringRef file = SM.getFilename(at);
+        bool library = SM.isInSystemHeader(at) || file.startswith("/usr/") || file.empty();
+        if (!library)
+          for (const Expr *a : ce->arguments()) {
+            QualType t = a->getType();
+            if ((t->isPointerType() || t->isReferenceType()) && t->getPointeeType()->isRecordType()) return true;
+            if (t->isRecordType()) return true;
+          }
+      }
+    }
+    for (const Stmt *c : s->children())
+      if (callsOpaqueProjectFunction(c)) return true;
+    return false;
   }
 
   // SQLSTATE 40001 (serialization_failure) or 40P01 (deadlock) tested, or caught

@@ -186,7 +186,7 @@ bool endsTransaction(const Statement &s) {
 // (A BEGIN, COMMIT or ROLLBACK anywhere in the function, or a caller's
 // transaction seen only through a COMMIT here, keeps it counted.)
 bool outsideTransaction(const FunctionEvents &ev, const Execution &lock) {
-  if (!lock.autocommit) return false;
+  if (!lock.autocommit || ev.opaqueCalls) return false;
   for (const Execution &x : ev.executions)
     if (FunctionEvents::sameConnection(x.conn, lock.conn) && controlsTransactions(ev.statements[x.statement]))
       return false;

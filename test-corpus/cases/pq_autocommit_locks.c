@@ -130,3 +130,24 @@ int withdraw_serializable(PGconn *conn, const char *account, int amount)
     PQclear(PQexec(conn, "COMMIT"));
     return 0;
 }
+
+/* Negative: the transaction is opened by the project's own wrapper, defined in
+ * another file; sqlrace cannot see whether it sends BEGIN, so it assumes it may. */
+struct app_db { PGconn *conn; int depth; };
+void app_tx_begin(struct app_db *db);
+void app_tx_commit(struct app_db *db);
+
+int withdraw_wrapped(struct app_db *db, const char *account, int amount)
+{
+    const char *a[1] = { account };
+    app_tx_begin(db);
+    PGresult *r = PQexecParams(db->conn, "SELECT balance FROM accounts WHERE id = $1 FOR UPDATE", 1, NULL, a, NULL, NULL, 0);
+    long balance = PQntuples(r) == 1 ? atol(PQgetvalue(r, 0, 0)) : 0;
+    PQclear(r);
+    char buf[24];
+    snprintf(buf, sizeof buf, "%ld", balance - amount);
+    const char *u[2] = { buf, account };
+    PQclear(PQexecParams(db->conn, "UPDATE accounts SET balance = $1 WHERE id = $2", 2, NULL, u, NULL, NULL, 0));
+    app_tx_commit(db);
+    return 0;
+}

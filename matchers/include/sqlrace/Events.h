@@ -159,6 +159,9 @@ struct FunctionEvents {
   std::function<bool(int a, int b)> postDominates;
   // the function tests for a serialization failure (SQLSTATE 40001) somewhere: it retries
   bool handlesSerializationFailure = false;
+  // the function calls a function of the project whose body is not visible, passing it a
+  // connection or an object: it may open a transaction there (no autocommit assumed)
+  bool opaqueCalls = false;
   // the project's schema with the DDL this translation unit runs applied; null if none
   const sql::Schema *schema = nullptr;
 
