@@ -414,7 +414,15 @@ public:
       return Cdc->getCFGPostDomTree().dominates(const_cast<CFGBlock *>(pa.block), const_cast<CFGBlock *>(pb.block));
     };
     Ev.handlesSerializationFailure = mentionsSerializationFailure(FD.getBody());
-    Ev.opaqueCalls = callsOpaqueProjectFunction(FD.getBody());
+    // only asked when a transaction-scoped lock runs in autocommit mode here (rare): the walk costs
+    bool autocommitLock = false;
+    for (const Execution &x : Ev.executions)
+      if (x.autocommit)
+        for (const sql::Facts &f : Ev.statements[x.statement].parsed->statements)
+          if (f.rowLock >= sql::RowLock::NoKeyUpdate || f.kind == sql::StmtKind::Lock ||
+              f.advisory == sql::Advisory::Xact || f.advisory == sql::Advisory::TryXact)
+            autocommitLock = true;
+    Ev.opaqueCalls = autocommitLock && callsOpaqueProjectFunction(FD.getBody());
     Ev.schema = results().schema();
     extractSummary();
     // parameter markers are for callers; the rules see statements only
