@@ -236,21 +236,38 @@ bool Schema::applyPath(const std::string &path, const std::string &shown) {
   for (const std::string &f : list) {
     // the file as the user would name it: the path they gave, and the rest below it
     std::string name = f == path ? display : (fs::path(display) / fs::path(f).lexically_relative(path)).string();
+    currentPath_ = f;
     std::string text;
     if (!readFile(f, text)) {
       diag(name, 0, 0, "cannot read the schema file");
       continue;
     }
+    if (text.find('\0') != std::string::npos) {
+      diag(name, 1, 1, "not a text file (it has NUL bytes); skipped");
+      continue;
+    }
     files.push_back(f);
     // dbmate, goose and sql-migrate keep the down migration in the same file, after a marker
-    static const std::regex down(R"((^|\n)[ \t]*--[ \t]*(migrate:down|\+goose[ \t]+down|\+migrate[ \t]+down)\b)",
-                                 std::regex::icase | std::regex::ECMAScript);
-    std::smatch m;
-    if (std::regex_search(text, m, down)) text.resize((size_t)m.position(0));
-    currentPath_ = f;
+    // line (-- migrate:down, -- +goose Down, -- +migrate Down)
+    for (size_t at = 0; at < text.size();) {
+      size_t end = text.find('\n', at);
+      std::string line = lower(text.substr(at, end == std::string::npos ? std::string::npos : end - at));
+      size_t b = line.find_first_not_of(" \t");
+      if (b != std::string::npos && line.compare(b, 2, "--") == 0) {
+        std::string rest = line.substr(b + 2);
+        rest.erase(0, std::min(rest.find_first_not_of(" \t"), rest.size()));
+        if (rest.rfind("migrate:down", 0) == 0 || rest.rfind("+goose down", 0) == 0 ||
+            rest.rfind("+migrate down", 0) == 0) {
+          text.resize(at);
+          break;
+        }
+      }
+      if (end == std::string::npos) break;
+      at = end + 1;
+    }
     apply(text, name);
-    currentPath_.clear();
   }
+  currentPath_.clear();
   return true;
 }
 
@@ -694,8 +711,14 @@ void Schema::applyStatement(const std::string &stmt, const std::string &file, in
   std::string text = stmt;
   ParseTree tree = parse(text);
   if (!tree) {
-    std::string pg = toPostgres(stmt);
-    ParseTree second = parse(pg);
+    // MySQL/SQLite forms rewritten (std::regex recurses per character: only for statements
+    // of ordinary size; a longer one keeps PostgreSQL's parse error)
+    ParseTree second;
+    std::string pg;
+    if (stmt.size() <= 16384) {
+      pg = toPostgres(stmt);
+      second = parse(pg);
+    }
     if (!second) {
       int at = tree.errorCursor >= 0 ? tree.errorCursor : 0;
       int errLine = line + lineOf(stmt, (size_t)at) - 1;

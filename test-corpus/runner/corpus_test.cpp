@@ -829,3 +829,26 @@ TEST(Scale, ProgressOnATerminalOnly) {
   }
 }
 }  // namespace
+
+namespace {
+// Schema input that is not SQL at all: binary bytes with NULs, a megabyte-long
+// statement, thousands of nested parentheses, an unterminated dollar quote. The
+// analysis goes on, each problem is a remark, nothing crashes or hangs.
+TEST(Hostile, SchemaFilesOfJunk) {
+  std::string dir = copyOfShop();
+  {
+    std::ofstream bin(dir + "/migrations/000007_binary.up.sql", std::ios::binary);
+    for (int i = 0; i < 4096; ++i) bin.put(static_cast<char>((i * 131) % 256));
+  }
+  std::ofstream(dir + "/migrations/000008_long.up.sql")
+      << "CREATE TABLE wide (" << std::string(1 << 20, 'x') << " int);\n";
+  std::ofstream(dir + "/migrations/000009_nested.up.sql")
+      << "ALTER TABLE products ADD CONSTRAINT c CHECK (" << std::string(5000, '(') << "1" << std::string(5000, ')')
+      << ");\nCREATE FUNCTION f() RETURNS int AS $x$ SELECT 1;\n";
+  RunResult r = run(shopCommand(dir));
+  EXPECT_EQ(r.status, 1) << r.out.substr(0, 2000);  // the findings are still there
+  EXPECT_NE(findingAt(r.out, 36).find("error: "), std::string::npos) << r.out.substr(0, 2000);
+  EXPECT_NE(r.out.find("000007_binary.up.sql"), std::string::npos) << r.out.substr(0, 2000);
+  EXPECT_NE(r.out.find("[sqlrace-invalid-schema]"), std::string::npos);
+}
+}  // namespace

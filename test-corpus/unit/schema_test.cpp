@@ -174,3 +174,13 @@ TEST(Schema, DownSectionsAndExclusionConstraints) {
   EXPECT_EQ(k->name, "bookings_room_during_excl");  // as PostgreSQL names it
   fs::remove_all(dir);
 }
+
+TEST(Schema, StatementsOfAMegabyteDoNotCrash) {
+  // std::regex recurses per character; the MySQL/SQLite rewriting must not see such a statement
+  Schema s;
+  s.apply("CREATE TABLE t (a int,, b int) ENGINE=" + std::string(1 << 20, 'x') + ";\n"
+          "CREATE TABLE u (a int) COMMENT '" + std::string(1 << 20, 'y') + "';\nCREATE TABLE v (id int);",
+          "big.sql");
+  ASSERT_EQ(s.diagnostics.size(), 2u);
+  EXPECT_NE(s.table("v"), nullptr);
+}
