@@ -81,6 +81,31 @@ void append(std::vector<std::string> &to, const std::string &script) {
   for (std::string &s : splitStatements(script)) to.push_back(std::move(s));
 }
 
+Suggestion serialized(const Statement &chk, const Statement &write, const std::string &lock, const std::string &open,
+                      const std::string &close) {
+  Rewrite c = canonical(chk.text), w = canonical(write.text);
+  if (!c.ok || !w.ok) return {};
+  Suggestion s;
+  s.statements.push_back(open.empty() ? beginFor(write.dialect) : open);
+  if (!lock.empty()) s.statements.push_back(lock);
+  if (chk.id != write.id) append(s.statements, chk.respell(c.sql));
+  append(s.statements, write.respell(w.sql));
+  s.statements.push_back(close);
+  return s;
+}
+
+std::string parentTable(const std::string &keyColumn) {
+  const std::string suffix = "_id";
+  if (keyColumn.size() <= suffix.size() || keyColumn.compare(keyColumn.size() - 3, 3, suffix) != 0) return {};
+  std::string base = keyColumn.substr(0, keyColumn.size() - 3);
+  char last = base.back();
+  if (last == 'y' && base.size() > 1 && std::string("aeiou").find(base[base.size() - 2]) == std::string::npos)
+    return base.substr(0, base.size() - 1) + "ies";
+  std::string tail2 = base.size() > 2 ? base.substr(base.size() - 2) : "";
+  if (last == 's' || last == 'x' || last == 'z' || tail2 == "ch" || tail2 == "sh") return base + "es";
+  return base + "s";
+}
+
 std::string joinColumns(const std::vector<std::string> &cols) {
   std::string s;
   for (size_t i = 0; i < cols.size(); ++i) s += (i ? ", " : "") + cols[i];

@@ -44,28 +44,6 @@ std::map<int, int> sameParameters(const Statement &update, const Statement &inse
   return out;
 }
 
-// order_id -> orders (the parent a per-parent limit belongs to)
-std::string parentOf(const std::string &keyColumn) {
-  if (keyColumn.size() <= 3 || keyColumn.compare(keyColumn.size() - 3, 3, "_id") != 0) return {};
-  std::string base = keyColumn.substr(0, keyColumn.size() - 3);
-  if (base.back() == 'y') return base.substr(0, base.size() - 1) + "ies";
-  if (base.back() == 's') return base + "es";
-  return base + "s";
-}
-
-// The check and the INSERT, serialized: `lock` (if any) first, in one transaction.
-Suggestion serialized(const Statement &chk, const Statement &ins, const std::string &lock) {
-  Rewrite c = canonical(chk.text), i = canonical(ins.text);
-  if (!c.ok || !i.ok) return {};
-  Suggestion s;
-  s.statements.push_back(beginFor(ins.dialect));
-  if (!lock.empty()) s.statements.push_back(lock);
-  if (chk.id != ins.id) append(s.statements, chk.respell(c.sql));
-  append(s.statements, ins.respell(i.sql));
-  s.statements.push_back("COMMIT");
-  return s;
-}
-
 Suggestion suggestion(const FunctionEvents &ev, int check, const Facts &checkFacts, const Statement &ins,
                       const Facts &insert, bool capacity, std::vector<std::string> keys, const UniqueKey *key) {
   const Statement &chk = ev.statements[check];
@@ -74,22 +52,14 @@ Suggestion suggestion(const FunctionEvents &ev, int check, const Facts &checkFac
     // SQLite: BEGIN IMMEDIATE takes the database's write lock before the check
     if (ins.dialect == Dialect::SQLite) return serialized(chk, ins, "");
     for (size_t i = 0; parentFirst && i < checkFacts.keyColumns.size(); ++i) {
-      std::string parent = parentOf(checkFacts.keyColumns[i]);
+      std::string parent = parentTable(checkFacts.keyColumns[i]);
       int param = i < checkFacts.keyParams.size() ? checkFacts.keyParams[i] : 0;
       if (!parent.empty() && param > 0)
         return serialized(chk, ins, "SELECT id FROM " + quoteIdent(parent) + " WHERE id = " +
                                         chk.respell("$" + std::to_string(param)) + " FOR UPDATE");
     }
-    if (ins.dialect == Dialect::MySQL) {
-      Rewrite c = canonical(chk.text), i = canonical(ins.text);
-      if (!c.ok || !i.ok) return Suggestion{};
-      Suggestion s;
-      s.statements.push_back("LOCK TABLES " + quoteIdent(insert.targetTable) + " WRITE");
-      if (chk.id != ins.id) append(s.statements, chk.respell(c.sql));
-      append(s.statements, ins.respell(i.sql));
-      s.statements.push_back("UNLOCK TABLES");
-      return s;
-    }
+    if (ins.dialect == Dialect::MySQL)
+      return serialized(chk, ins, "", "LOCK TABLES " + quoteIdent(insert.targetTable) + " WRITE", "UNLOCK TABLES");
     Rewrite lock = advisoryXactLock(insert.targetTable, checkFacts.keyParams);
     return lock.ok ? serialized(chk, ins, chk.respell(lock.sql)) : Suggestion{};
   };

@@ -8,20 +8,6 @@ using namespace sql;
 
 namespace {
 
-// order_id -> orders, category_id -> categories, box_id -> boxes
-std::string parentTableFor(const std::string &keyColumn) {
-  const std::string suffix = "_id";
-  if (keyColumn.size() <= suffix.size() || keyColumn.compare(keyColumn.size() - 3, 3, suffix) != 0) return {};
-  std::string base = keyColumn.substr(0, keyColumn.size() - 3);
-  char last = base.back();
-  if (last == 'y' && base.size() > 1 && std::string("aeiou").find(base[base.size() - 2]) == std::string::npos)
-    return base.substr(0, base.size() - 1) + "ies";
-  std::string tail2 = base.size() > 2 ? base.substr(base.size() - 2) : "";
-  if (last == 's' || last == 'x' || last == 'z' || tail2 == "ch" || tail2 == "sh")
-    return base + "es";
-  return base + "s";
-}
-
 // The INSERT without `column`, its remaining parameters spelled as the code does.
 bool omitColumn(const Statement &ins, const std::string &column, Suggestion &s) {
   Rewrite omit = insertWithoutColumn(ins.text, column);
@@ -58,41 +44,21 @@ Suggestion suggestion(const FunctionEvents &ev, const Statement &chk, const Fact
   for (size_t i = 0; i < check.keyColumns.size() && parent.empty(); ++i) {
     // the parent a foreign key names, else the one the column's name suggests (order_id -> orders)
     std::string fk = ev.schema ? ev.schema->referencedBy(insert.targetTable, check.keyColumns[i]) : "";
-    parent = !fk.empty() ? fk : parentTableFor(check.keyColumns[i]);
+    parent = !fk.empty() ? fk : parentTable(check.keyColumns[i]);
     // a schema that knows the child but not the guessed parent: no counter there to add
     if (ev.schema && ev.schema->table(insert.targetTable) && !ev.schema->table(parent)) parent.clear();
     parentKey = check.keyColumns[i];
     parentParam = i < check.keyParams.size() ? check.keyParams[i] : 0;
   }
-  Rewrite c = canonical(chk.text), i = canonical(ins.text);
-  auto body = [&] {
-    if (chk.id != ins.id) append(s.statements, chk.respell(c.sql));
-    append(s.statements, ins.respell(i.sql));
-  };
-  if (ins.dialect == Dialect::SQLite) {
-    // SQLite has no sequences; BEGIN IMMEDIATE takes the write lock before the read,
-    // so a second writer waits until this one commits.
-    if (!c.ok || !i.ok) return {};
-    s.statements.push_back(beginFor(ins.dialect));
-    body();
-    s.statements.push_back("COMMIT");
-    return s;
+  if (ins.dialect == Dialect::SQLite)  // no sequences; BEGIN IMMEDIATE takes the write lock before the read
+    return serialized(chk, ins);
+  if (ins.dialect == Dialect::MySQL) {  // InnoDB: lock the parent row first; without a parent, lock the table
+    if (!parent.empty() && parentParam > 0)
+      return serialized(chk, ins, "SELECT id FROM " + quoteIdent(parent) + " WHERE id = " +
+                                      chk.respell("$" + std::to_string(parentParam)) + " FOR UPDATE");
+    return serialized(chk, ins, "", "LOCK TABLES " + quoteIdent(insert.targetTable) + " WRITE", "UNLOCK TABLES");
   }
-  if (ins.dialect == Dialect::MySQL) {
-    // InnoDB: lock the parent row first; without a parent, lock the table.
-    if (!c.ok || !i.ok) return {};
-    if (!parent.empty() && parentParam > 0) {
-      s.statements = {beginFor(ins.dialect), "SELECT id FROM " + quoteIdent(parent) + " WHERE id = " +
-                                                 chk.respell("$" + std::to_string(parentParam)) + " FOR UPDATE"};
-      body();
-      s.statements.push_back("COMMIT");
-      return s;
-    }
-    s.statements = {"LOCK TABLES " + quoteIdent(insert.targetTable) + " WRITE"};
-    body();
-    s.statements.push_back("UNLOCK TABLES");
-    return s;
-  }
+  Rewrite i = canonical(ins.text);
   if (!parent.empty()) {
     // a counter on the parent row, taken and incremented in one statement
     std::string counter = "last_" + column;

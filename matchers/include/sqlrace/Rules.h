@@ -61,6 +61,14 @@ void suggest(Finding &f, Suggestion s, Loc at);
 const char *beginFor(Dialect d);
 // The statements of a "; "-separated script appended to `to`.
 void append(std::vector<std::string> &to, const std::string &script);
+// The check and the write serialized: `open` (default: the dialect's BEGIN), `lock` if any,
+// the check (unless it is the write itself), the write, then `close`; each written the way
+// the code writes its SQL. Empty when either statement does not parse.
+Suggestion serialized(const Statement &chk, const Statement &write, const std::string &lock = {},
+                      const std::string &open = {}, const std::string &close = "COMMIT");
+// The table a foreign key column most likely points to: order_id -> orders,
+// category_id -> categories, box_id -> boxes; "" when it is not named <x>_id.
+std::string parentTable(const std::string &keyColumn);
 
 // The statement takes a lock or isolation that serializes what follows, whatever
 // the table (for a caller protecting the functions it calls).
