@@ -6,6 +6,7 @@
 #include "sqlrace/Analyzer.h"
 #include "sqlrace/Config.h"
 #include "sqlrace/Rules.h"
+#include "sqlrace/Suppress.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
@@ -826,7 +827,7 @@ private:
       if (callee && !callee->hasBody(def) && !lookupApi(qualifiedName(callee), (int)ce->getNumArgs())) {
         SourceLocation at = SM.getExpansionLoc(callee->getLocation());
         llvm::StringRef file = SM.getFilename(at);
-        bool library = SM.isInSystemHeader(at) || file.startswith("/usr/") || file.empty();
+        bool library = SM.isInSystemHeader(at) || startsWith(file, "/usr/") || file.empty();
         if (!library)
           for (const Expr *a : ce->arguments()) {
             QualType t = a->getType();
@@ -1568,8 +1569,8 @@ private:
   // libpq and SQLite run each statement in its own transaction until BEGIN is sent;
   // so does pqxx::nontransaction (pqxx::work and the other transaction types do not).
   bool autocommitApi(const std::string &api, const Expr *conn) const {
-    if (llvm::StringRef(api).startswith("PQ") || llvm::StringRef(api).startswith("sqlite3_")) return true;
-    if (!llvm::StringRef(api).startswith("pqxx::")) return false;
+    if (startsWith(api, "PQ") || startsWith(api, "sqlite3_")) return true;
+    if (!startsWith(api, "pqxx::")) return false;
     conn = strip(conn);
     return conn && conn->getType().getCanonicalType().getAsString().find("nontransaction") != std::string::npos;
   }

@@ -499,7 +499,7 @@ void addSchemaDiagnostics(RunState &st) {
 }
 
 int finish(RunState &st, int rc) {
-  if (Shard.empty() || llvm::StringRef(Shard).startswith("1/")) addSchemaDiagnostics(st);
+  if (Shard.empty() || sqlrace::startsWith(Shard.getValue(), "1/")) addSchemaDiagnostics(st);
   // Baselines: write this run's fingerprints, or keep only findings not in the given one.
   if (!Baseline.empty()) {
     auto buf = llvm::MemoryBuffer::getFile(Baseline);
@@ -591,7 +591,7 @@ int finish(RunState &st, int rc) {
       snippet(i.at, i.level, i.sourceLine);
       for (size_t k = 0; k < i.notes.size(); ++k) {
         line(i.notes[k].first, "note", i.notes[k].second, "");
-        bool rewriteNote = llvm::StringRef(i.notes[k].second).startswith("suggested rewrite:");
+        bool rewriteNote = sqlrace::startsWith(i.notes[k].second, "suggested rewrite:");
         snippet(i.notes[k].first, "note", k < i.noteLines.size() ? i.noteLines[k] : std::string(),
                 rewriteNote ? &i : nullptr);
       }
