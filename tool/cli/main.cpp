@@ -569,9 +569,17 @@ int finish(RunState &st, int rc) {
       lastPlace = p;
       lastLevel = level;
       if (src.empty() || repeat) return;
+      // clang 17 and later put the line number in a gutter: "   15 | code", "      | ^"; its
+      // width is that of line + 16 (the snippet line limit), at least 4
+      unsigned gutter = 0;
+#if SQLRACE_LLVM_MAJOR >= 17
+      gutter = std::max<unsigned>(4, std::to_string(p.line + 16).size());
+#endif
       auto pad = [&](unsigned col) {
+        if (gutter) os << std::string(gutter + 2, ' ') << "| ";
         for (unsigned c = 1; c < col; ++c) os << (c - 1 < src.size() && src[c - 1] == '\t' ? '\t' : ' ');
       };
+      if (gutter) os << std::string(gutter - std::to_string(p.line).size() + 1, ' ') << p.line << " | ";
       os << src << "\n";
       if (!hint) {
         pad(p.col);
