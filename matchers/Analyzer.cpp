@@ -420,9 +420,7 @@ public:
     for (const Execution &x : Ev.executions)
       if (x.autocommit)
         for (const sql::Facts &f : Ev.statements[x.statement].parsed->statements)
-          if (f.rowLock >= sql::RowLock::NoKeyUpdate || f.kind == sql::StmtKind::Lock ||
-              f.advisory == sql::Advisory::Xact || f.advisory == sql::Advisory::TryXact)
-            autocommitLock = true;
+          if (rules::transactionScopedLock(f)) autocommitLock = true;
     Ev.opaqueCalls = autocommitLock && callsOpaqueProjectFunction(FD.getBody());
     Ev.schema = results().schema();
     extractSummary();

@@ -81,6 +81,24 @@ void append(std::vector<std::string> &to, const std::string &script) {
   for (std::string &s : splitStatements(script)) to.push_back(std::move(s));
 }
 
+bool runsBefore(const FunctionEvents &ev, const Execution &x, int statement) {
+  for (const Execution &c : ev.executions)
+    if (c.statement == statement && c.id != x.id && ev.dominates(x.id, c.id)) return true;
+  return false;
+}
+
+bool transactionScopedLock(const Facts &f) {
+  return (f.kind == StmtKind::Select && f.rowLock >= RowLock::NoKeyUpdate) ||
+         (f.kind == StmtKind::Lock && f.lockMode >= ShareRowExclusive) || f.advisory == Advisory::Xact ||
+         f.advisory == Advisory::TryXact;
+}
+
+std::string constraintReason(const UniqueKey &key) {
+  return "the " + key.describe() + " (" + key.origin + ") turns the race into " +
+         (key.exclusion ? "exclusion-violation errors (SQLSTATE 23P01)" : "unique-violation errors") +
+         ": handle the violation or use the atomic form";
+}
+
 Suggestion serialized(const Statement &chk, const Statement &write, const std::string &lock, const std::string &open,
                       const std::string &close) {
   Rewrite c = canonical(chk.text), w = canonical(write.text);
@@ -237,10 +255,7 @@ const char *protection(const FunctionEvents &ev, int check, const Execution &wri
     }
   for (const Execution &l : ev.executions) {
     if (l.statement == check || !FunctionEvents::sameConnection(l.conn, write.conn)) continue;
-    bool beforeCheck = false;
-    for (const Execution &c : ev.executions)
-      if (c.statement == check && c.id != l.id && ev.dominates(l.id, c.id)) beforeCheck = true;
-    if (!beforeCheck) continue;
+    if (!runsBefore(ev, l, check)) continue;
     const Statement &ls = ev.statements[l.statement];
     for (const Facts &f : ls.parsed->statements) {
       Scope scope;
@@ -265,16 +280,10 @@ std::optional<Ineffective> autocommitLock(const FunctionEvents &ev, int check, c
   // a transaction-scoped lock (FOR UPDATE, LOCK TABLE, pg_advisory_xact_lock) taken in autocommit mode
   for (const Execution &l : ev.executions) {
     if (!outsideTransaction(ev, l) || !FunctionEvents::sameConnection(l.conn, write.conn)) continue;
-    bool beforeCheck = l.statement == check;
-    for (const Execution &c : ev.executions)
-      if (c.statement == check && c.id != l.id && ev.dominates(l.id, c.id)) beforeCheck = true;
-    if (!beforeCheck) continue;
+    if (l.statement != check && !runsBefore(ev, l, check)) continue;
     const Statement &ls = ev.statements[l.statement];
     for (const Facts &f : ls.parsed->statements) {
-      bool lock = (f.kind == StmtKind::Select && f.rowLock >= RowLock::NoKeyUpdate) ||
-                  (f.kind == StmtKind::Lock && f.lockMode >= ShareRowExclusive) ||
-                  f.advisory == Advisory::Xact || f.advisory == Advisory::TryXact;
-      if (!lock) continue;
+      if (!transactionScopedLock(f)) continue;
       std::string what = f.kind == StmtKind::Lock ? "LOCK TABLE"
                          : f.kind == StmtKind::Select && f.rowLock >= RowLock::NoKeyUpdate ? "SELECT ... FOR UPDATE"
                                                                                             : "pg_advisory_xact_lock";
@@ -325,11 +334,7 @@ std::optional<Ineffective> ineffectiveProtection(const FunctionEvents &ev, int c
 
 const Execution *defaultIsolationTransaction(const FunctionEvents &ev, int check, const Execution &write) {
   for (const Execution &b : ev.executions) {
-    if (!FunctionEvents::sameConnection(b.conn, write.conn)) continue;
-    bool beforeCheck = false;
-    for (const Execution &c : ev.executions)
-      if (c.statement == check && c.id != b.id && ev.dominates(b.id, c.id)) beforeCheck = true;
-    if (!beforeCheck) continue;
+    if (!FunctionEvents::sameConnection(b.conn, write.conn) || !runsBefore(ev, b, check)) continue;
     for (const Facts &f : ev.statements[b.statement].parsed->statements)
       if (f.kind == StmtKind::Transaction && f.txn == TxnKind::Begin &&
           (f.isolation == Isolation::Default || f.isolation == Isolation::ReadCommitted ||

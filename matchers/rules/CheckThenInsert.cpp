@@ -163,10 +163,7 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
   else if (known && !check.latestBy.empty() && !uk)
     grade(f, "silent", "no unique key on " + cols + " in the schema, so the second row goes in silently");
   else if (known && uk)
-    grade(f, "constraint", "the " + uk->describe() + " (" + uk->origin + ") turns the race into " +
-                               (uk->exclusion ? "exclusion-violation errors (SQLSTATE 23P01)"
-                                              : "unique-violation errors") +
-                               ": handle the violation or use the atomic form");
+    grade(f, "constraint", constraintReason(*uk));
   else if (known)
     grade(f, "silent", "no unique key on " + cols + " in the schema (table '" + table + "', " + known->origin +
                            "), so concurrent sessions insert duplicate rows silently");

@@ -119,8 +119,7 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
     f.notes.push_back({ins.sqlLoc, col + " already has " + how + " in the schema (" + known->origin +
                                        "): the MAX read is dead code; leave " + col + " out of the INSERT"});
   if (known && uk && !uk->exclusion)
-    grade(f, "constraint", "the " + uk->describe() + " (" + uk->origin +
-                               ") turns the race into unique-violation errors: handle the violation or use the atomic form");
+    grade(f, "constraint", constraintReason(*uk));
   else if (known)
     grade(f, "silent", "no unique key on (" + ins.name(joinColumns(keyCols)) + ") in the schema (table '" + table +
                            "', " + known->origin + "), so duplicate numbers go in silently");

@@ -35,10 +35,7 @@ bool rowLocked(const FunctionEvents &ev, int read, const Facts &readFacts, const
     return !autocommitLock(ev, read, write);
   }
   for (const Execution &l : ev.executions) {
-    bool before = false;
-    for (const Execution &c : ev.executions)
-      if (c.statement == read && l.id != c.id && ev.dominates(l.id, c.id)) before = true;
-    if (!before || !FunctionEvents::sameConnection(l.conn, write.conn)) continue;
+    if (!runsBefore(ev, l, read) || !FunctionEvents::sameConnection(l.conn, write.conn)) continue;
     for (const Facts &f : ev.statements[l.statement].parsed->statements)
       if (f.kind == StmtKind::Select && f.rowLock >= RowLock::NoKeyUpdate && sameRow(f, readFacts)) return true;
   }

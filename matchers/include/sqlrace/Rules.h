@@ -31,6 +31,14 @@ struct Ineffective {
   Loc loc;
 };
 std::optional<Ineffective> ineffectiveProtection(const FunctionEvents &ev, int check, const Execution &write);
+// Execution `x` runs on every path before some execution of `statement` (it dominates one).
+bool runsBefore(const FunctionEvents &ev, const Execution &x, int statement);
+// The statement takes a lock that lasts until the end of its transaction: SELECT ... FOR
+// (NO KEY) UPDATE, LOCK TABLE in SHARE ROW EXCLUSIVE mode or stronger, pg_advisory_xact_lock.
+bool transactionScopedLock(const sql::Facts &f);
+// Why the race surfaces as errors when this key exists ("the unique key k (c) (file:line) turns
+// the race into unique-violation errors: ..."), for the "constraint" grade.
+std::string constraintReason(const sql::UniqueKey &key);
 // A transaction-scoped lock (FOR UPDATE, LOCK TABLE, pg_advisory_xact_lock) before the
 // check, taken in autocommit mode: released when its own statement ends.
 std::optional<Ineffective> autocommitLock(const FunctionEvents &ev, int check, const Execution &write);
