@@ -35,11 +35,6 @@ const char *toString(StmtKind k) {
 
 namespace {
 
-std::string lower(std::string s) {
-  for (char &c : s) c = (char)std::tolower((unsigned char)c);
-  return s;
-}
-
 void addUnique(std::vector<std::string> &v, const std::string &s) {
   if (!s.empty() && std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
 }

@@ -5,6 +5,7 @@
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <functional>
 #include <memory>
@@ -43,6 +44,12 @@ inline void walk(const PgQuery__Node *n, const std::function<void(const Protobuf
 }
 template <typename T> const T *as(const ProtobufCMessage *m, const ProtobufCMessageDescriptor &d) {
   return m && m->descriptor == &d ? reinterpret_cast<const T *>(m) : nullptr;
+}
+
+// ASCII lower case (identifiers and keywords).
+inline std::string lower(std::string s) {
+  for (char &c : s) c = (char)std::tolower((unsigned char)c);
+  return s;
 }
 
 std::string str(const PgQuery__Node *n);               // String node -> text, else ""

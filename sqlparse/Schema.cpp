@@ -36,11 +36,6 @@ SchemaColumn *SchemaTable::column(std::string_view n) {
 
 namespace {
 
-std::string lower(std::string s) {
-  for (char &c : s) c = (char)std::tolower((unsigned char)c);
-  return s;
-}
-
 std::string join(const std::vector<std::string> &v, const char *sep) {
   std::string s;
   for (size_t i = 0; i < v.size(); ++i) s += (i ? sep : "") + v[i];

@@ -8,10 +8,6 @@ using namespace sql;
 
 namespace {
 
-bool contains(const std::vector<std::string> &v, const std::string &s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
-
 // The UPDATE the code runs instead of the INSERT when the check finds the row
 // (an UPDATE of the same table decided by the same check), or null.
 const Statement *updateWhenFound(const FunctionEvents &ev, int check, const Facts &insert) {

@@ -9,10 +9,6 @@ using namespace sql;
 
 namespace {
 
-bool contains(const std::vector<std::string> &v, const std::string &s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
-
 bool sameRow(const Facts &read, const Facts &update) {
   for (const std::string &k : read.keyColumns)
     if (contains(update.keyColumns, k)) return true;

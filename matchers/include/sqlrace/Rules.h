@@ -3,6 +3,7 @@
 
 #include "sqlrace/Events.h"
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -60,6 +61,9 @@ void describe(Finding &f, const FunctionEvents &ev, int check, const Execution &
 // description (for messages) or null.
 const char *protection(const FunctionEvents &ev, int check, const Execution &write);
 std::string joinColumns(const std::vector<std::string> &cols);
+inline bool contains(const std::vector<std::string> &v, const std::string &s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
 // Grades the finding: "silent" makes it an error, "constraint" keeps it a warning;
 // the reason is added to the message.
 void grade(Finding &f, const std::string &how, const std::string &reason);
