@@ -331,7 +331,7 @@ public:
 
   // The project's schema with the DDL of this translation unit's string literals applied.
   const sql::Schema *schema() const { return TuSchema && !TuSchema->empty() ? TuSchema.get() : nullptr; }
-  void buildSchema(ASTContext &ctx);
+  void buildSchema(ASTContext &ctx, const std::vector<const StringLiteral *> &ddl);
 
   // A caller in this file calls the function after a BEGIN.
   void calledInTransaction(const FunctionDecl *callee) { InTransaction[callee->getCanonicalDecl()]++; }
@@ -2113,47 +2113,41 @@ Results::Entry &Results::get(const FunctionDecl &fd, ASTContext &ctx) {
 void resetAnalysisCache() { results() = Results(); }
 
 namespace {
+// One walk over the main file: its function definitions, and the string literals that
+// hold DDL (CREATE TABLE ..., ALTER TABLE ...), the schema the code sets up itself.
 class AllFunctions : public RecursiveASTVisitor<AllFunctions> {
 public:
   std::vector<const FunctionDecl *> Found;
+  std::vector<const StringLiteral *> Ddl;
   bool shouldVisitTemplateInstantiations() const { return true; }
   bool shouldVisitLambdaBodies() const { return true; }
   bool VisitFunctionDecl(FunctionDecl *fd) {
     if (fd->doesThisDeclarationHaveABody() && !fd->isDependentContext()) Found.push_back(fd);
     return true;
   }
-};
-}  // namespace
-
-namespace {
-// String literals that hold DDL (CREATE TABLE ..., ALTER TABLE ...): the schema the code sets up itself.
-class DdlLiterals : public RecursiveASTVisitor<DdlLiterals> {
-public:
-  std::vector<const StringLiteral *> Found;
-  bool shouldVisitTemplateInstantiations() const { return false; }
   bool VisitStringLiteral(StringLiteral *sl) {
-    if (sl->getCharByteWidth() != 1) return true;
+    if (sl->getCharByteWidth() != 1 || !DdlSeen.insert(sl->getBeginLoc().getRawEncoding()).second) return true;
     llvm::StringRef t = sl->getString().ltrim();
     for (const char *k : {"create table", "create unique index", "create index", "alter table", "drop index",
                           "drop table", "create sequence"})
       if (t.size() > strlen(k) && t.substr(0, strlen(k)).equals_insensitive(k)) {
-        Found.push_back(sl);
+        Ddl.push_back(sl);
         break;
       }
     return true;
   }
+
+private:
+  std::set<unsigned> DdlSeen;  // a template's literal once, not again per instantiation
 };
 }  // namespace
 
-void Results::buildSchema(ASTContext &ctx) {
+void Results::buildSchema(ASTContext &ctx, const std::vector<const StringLiteral *> &ddl) {
   std::shared_ptr<const sql::Schema> project = projectSchema();
   TuSchema = std::make_unique<sql::Schema>(*project);
   const SourceManager &sm = ctx.getSourceManager();
-  DdlLiterals v;
-  for (Decl *d : ctx.getTranslationUnitDecl()->decls())
-    if (sm.isInMainFile(sm.getExpansionLoc(d->getLocation()))) v.TraverseDecl(d);
   size_t before = TuSchema->diagnostics.size();
-  for (const StringLiteral *sl : v.Found) {
+  for (const StringLiteral *sl : ddl) {
     PresumedLoc p = sm.getPresumedLoc(sm.getExpansionLoc(sl->getBeginLoc()));
     // named by the file's name alone: the same in every frontend, whatever path it was given by
     TuSchema->apply(utf8(sl), p.isValid() ? llvm::sys::path::filename(p.getFilename()).str() : "",
@@ -2174,13 +2168,13 @@ void Results::analyzeAll(ASTContext &ctx) {
     Ctx = &ctx;
   }
   AllDone = true;  // first: the analyses below must not come back here
-  buildSchema(ctx);
   // The main file's functions: callers of a function with internal linkage
   // are in its own file, and only the main file is reported on.
   AllFunctions v;
   const SourceManager &sm = ctx.getSourceManager();
   for (Decl *d : ctx.getTranslationUnitDecl()->decls())
     if (sm.isInMainFile(sm.getExpansionLoc(d->getLocation()))) v.TraverseDecl(d);
+  buildSchema(ctx, v.Ddl);
   for (const FunctionDecl *fd : v.Found) get(*fd, ctx);
 }
 
