@@ -330,7 +330,7 @@ struct Applier {
   std::string file;
   int line;
   std::function<void(std::string)> diag;
-  std::string text;  // the statement as parsed
+  PgQuery__ParseResult *root;  // the statement's parse tree
 
   std::string where() const { return origin(file, line); }
 
@@ -496,9 +496,8 @@ struct Applier {
     }
     if (ix->where_clause) {
       // the predicate as PostgreSQL prints it, for ON CONFLICT (...) WHERE <predicate>
-      ParseTree tree = parse(text);
       std::string out, err;
-      if (tree && deparse(tree.root, out, err)) {
+      if (deparse(root, out, err)) {
         size_t w = out.rfind(" WHERE ");
         u.predicate = w == std::string::npos ? "true" : out.substr(w + 7);
       } else {
@@ -703,17 +702,12 @@ void Schema::applyStatement(const std::string &stmt, const std::string &file, in
   for (const char *k : {"create", "alter", "drop", "update"})
     if (head.rfind(k, 0) == 0) relevant = true;
   if (!relevant) return;
-  std::string text = stmt;
-  ParseTree tree = parse(text);
+  ParseTree tree = parse(stmt);
   if (!tree) {
     // MySQL/SQLite forms rewritten (std::regex recurses per character: only for statements
     // of ordinary size; a longer one keeps PostgreSQL's parse error)
     ParseTree second;
-    std::string pg;
-    if (stmt.size() <= 16384) {
-      pg = toPostgres(stmt);
-      second = parse(pg);
-    }
+    if (stmt.size() <= 16384) second = parse(toPostgres(stmt));
     if (!second) {
       int at = tree.errorCursor >= 0 ? tree.errorCursor : 0;
       int errLine = line + lineOf(stmt, (size_t)at) - 1;
@@ -723,9 +717,9 @@ void Schema::applyStatement(const std::string &stmt, const std::string &file, in
       return;
     }
     tree = std::move(second);
-    text = pg;
   }
-  Applier a{tables_, indexes_, sequences_, file, line, [&](std::string m) { diag(file, line, 1, std::move(m)); }, text};
+  Applier a{tables_, indexes_, sequences_, file, line, [&](std::string m) { diag(file, line, 1, std::move(m)); },
+            tree.root};
   for (size_t i = 0; i < tree.root->n_stmts; ++i) {
     const PgQuery__Node *n = tree.root->stmts[i]->stmt;
     if (!n) continue;
