@@ -6,10 +6,30 @@
 namespace sqlrace::sql::tree {
 
 ParseTree::~ParseTree() {
-  if (root) pg_query__parse_result__free_unpacked(root, nullptr);
+  if (root && !arena) pg_query__parse_result__free_unpacked(root, nullptr);
 }
 
-ParseTree parse(const std::string &text) {
+static ParseTree parseViaJson(const std::string &text, bool inArena) {
+  PgQueryParseResult r = pg_query_parse(text.c_str());
+  ParseTree t;
+  if (r.error) {
+    t.error = r.error->message ? r.error->message : "syntax error";
+    t.errorCursor = r.error->cursorpos > 0 ? r.error->cursorpos - 1 : -1;
+  } else {
+    if (inArena) t.arena = std::make_unique<Arena>();
+    t.root = decodeJsonTree(r.parse_tree ? std::string_view(r.parse_tree) : std::string_view(), text, t.arena.get());
+    if (!t.root) t.arena.reset();
+  }
+  pg_query_free_parse_result(r);
+  if (t.root || !t.error.empty()) return t;
+  return parseViaProtobuf(text);
+}
+
+ParseTree parse(const std::string &text) { return parseViaJson(text, true); }
+
+ParseTree parseForEdit(const std::string &text) { return parseViaJson(text, false); }
+
+ParseTree parseViaProtobuf(const std::string &text) {
   ParseTree t;
   PgQueryProtobufParseResult r = pg_query_parse_protobuf(text.c_str());
   if (r.error) {

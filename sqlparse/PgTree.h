@@ -5,25 +5,56 @@
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sqlrace::sql::tree {
 
+// Bump allocation for trees only read (released at once, no per-node free).
+class Arena {
+ public:
+  void *allocate(size_t n) {
+    n = (n + 15) & ~size_t(15);
+    if (n > left_) {
+      size_t size = std::max(n, next_);
+      blocks_.emplace_back(new char[size]);
+      cur_ = blocks_.back().get();
+      left_ = size;
+      if (next_ < 64 * 1024) next_ *= 2;
+    }
+    void *p = cur_;
+    cur_ += n;
+    left_ -= n;
+    return p;
+  }
+
+ private:
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  char *cur_ = nullptr;
+  size_t left_ = 0, next_ = 4096;
+};
+
 struct ParseTree {
   PgQuery__ParseResult *root = nullptr;
+  std::unique_ptr<Arena> arena;  // set: the nodes live there (read only); else malloc'd
   std::string error;
   int errorCursor = -1;  // 0-based offset into the parsed text
   ParseTree() = default;
   ParseTree(const ParseTree &) = delete;
   ParseTree &operator=(const ParseTree &) = delete;
-  ParseTree(ParseTree &&o) noexcept : root(o.root), error(std::move(o.error)), errorCursor(o.errorCursor) { o.root = nullptr; }
+  ParseTree(ParseTree &&o) noexcept
+      : root(o.root), arena(std::move(o.arena)), error(std::move(o.error)), errorCursor(o.errorCursor) {
+    o.root = nullptr;
+  }
   ParseTree &operator=(ParseTree &&o) noexcept {
     std::swap(root, o.root);
+    std::swap(arena, o.arena);
     error = std::move(o.error);
     errorCursor = o.errorCursor;
     return *this;
@@ -32,8 +63,18 @@ struct ParseTree {
   explicit operator bool() const { return root != nullptr; }
 };
 
-// Parses PostgreSQL text (already normalized) into an unpacked tree.
+// Parses PostgreSQL text (already normalized) into a tree to read (its nodes in an arena).
 ParseTree parse(const std::string &text);
+// The same, with every node malloc'd as protobuf-c's unpack does, for rewrites that
+// replace and free nodes.
+ParseTree parseForEdit(const std::string &text);
+// libpg_query's JSON parse tree of `sql` decoded into protobuf-c messages (what the
+// protobuf route gives, at a third of its cost); nullptr when the JSON holds
+// anything the decoder cannot map exactly, and the caller takes the protobuf route.
+// With an arena, the nodes are allocated there; without, malloc'd (free_unpacked frees them).
+PgQuery__ParseResult *decodeJsonTree(std::string_view json, std::string_view sql, Arena *arena = nullptr);
+// The protobuf route alone (what parse() falls back to; tests compare the two).
+ParseTree parseViaProtobuf(const std::string &text);
 // Packs and deparses the tree; false with err on failure.
 bool deparse(PgQuery__ParseResult *root, std::string &out, std::string &err);
 

@@ -74,7 +74,7 @@ std::string sqlString(std::string_view s) {
 }  // namespace
 
 static Rewrite canonicalImpl(std::string_view sql) {
-  ParseTree t = parse(normalize(sql).text);
+  ParseTree t = parseForEdit(normalize(sql).text);
   if (!t) return fail(t.error);
   std::string out, err;
   Rewrite r;
@@ -150,7 +150,7 @@ PgQuery__Node *conflictValue(const PgQuery__Node *val, const std::string &table,
 
 static Rewrite insertOnConflictImpl(std::string_view insertSql, const std::vector<std::string> &keys,
                                     std::string_view updateSql, const std::map<int, int> *updateParams) {
-  ParseTree t = parse(normalize(insertSql).text);
+  ParseTree t = parseForEdit(normalize(insertSql).text);
   PgQuery__InsertStmt *ins = firstInsert(t);
   if (!ins) return fail(t ? "not an INSERT statement" : t.error);
   // no keys: ON CONFLICT DO NOTHING with no target (any constraint, an exclusion constraint too)
@@ -179,7 +179,7 @@ static Rewrite insertOnConflictImpl(std::string_view insertSql, const std::vecto
 
   std::vector<PgQuery__Node *> assignments;
   if (!updateSql.empty()) {
-    ParseTree u = parse(normalize(updateSql).text);
+    ParseTree u = parseForEdit(normalize(updateSql).text);
     if (u && u.root->n_stmts > 0 && u.root->stmts[0]->stmt &&
         u.root->stmts[0]->stmt->node_case == PG_QUERY__NODE__NODE_UPDATE_STMT) {
       const PgQuery__UpdateStmt *up = u.root->stmts[0]->stmt->update_stmt;
@@ -275,7 +275,7 @@ static void valuesIfConstant(PgQuery__SelectStmt *sel) {
 }
 
 static Rewrite insertWithoutColumnImpl(std::string_view insertSql, std::string_view column) {
-  ParseTree t = parse(normalize(insertSql).text);
+  ParseTree t = parseForEdit(normalize(insertSql).text);
   PgQuery__InsertStmt *ins = firstInsert(t);
   if (!ins) return fail(t ? "not an INSERT statement" : t.error);
   size_t idx = ins->n_cols;
@@ -338,7 +338,7 @@ static Rewrite insertWithoutColumnImpl(std::string_view insertSql, std::string_v
 }
 
 static Rewrite selectForUpdateImpl(std::string_view selectSql) {
-  ParseTree t = parse(normalize(selectSql).text);
+  ParseTree t = parseForEdit(normalize(selectSql).text);
   if (!t || t.root->n_stmts == 0 || t.root->stmts[0]->stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
     return fail(t ? "not a SELECT" : t.error);
   PgQuery__SelectStmt *sel = t.root->stmts[0]->stmt->select_stmt;
@@ -361,7 +361,7 @@ static Rewrite selectForUpdateImpl(std::string_view selectSql) {
 }
 
 static Rewrite selectWhereNotNullImpl(std::string_view selectSql, std::string_view column) {
-  ParseTree t = parse(normalize(selectSql).text);
+  ParseTree t = parseForEdit(normalize(selectSql).text);
   if (!t || t.root->n_stmts == 0 || t.root->stmts[0]->stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
     return fail(t ? "not a SELECT" : t.error);
   PgQuery__SelectStmt *sel = t.root->stmts[0]->stmt->select_stmt;

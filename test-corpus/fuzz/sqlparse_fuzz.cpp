@@ -1,20 +1,49 @@
 // libFuzzer target for sqlparse: normalization (both modes), parsing, facts,
 // the token fallback, every rewrite, respelling, the statement splitter and the
-// schema model (the bytes as a migration file), on arbitrary bytes.
+// schema model (the bytes as a migration file), on arbitrary bytes; and checks
+// that the JSON route to libpg_query's tree gives the protobuf route's tree
+// (aborts when the two differ).
 // Built with -fsanitize=fuzzer by scripts/fuzz.sh; built without it (a main
 // that runs files) as the fuzz-regressions test, over seeds and past crashes.
+#include "PgTree.h"
 #include "sqlrace/Schema.h"
 #include "sqlrace/sqlparse.h"
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 
 using namespace sqlrace::sql;
 
+namespace {
+std::string packed(const PgQuery__ParseResult *root) {
+  std::string buf(pg_query__parse_result__get_packed_size(root), '\0');
+  pg_query__parse_result__pack(root, reinterpret_cast<uint8_t *>(buf.data()));
+  return buf;
+}
+
+void sameTreeBothRoutes(const std::string &sql) {
+  if (sql.find('\0') != std::string::npos) return;
+  tree::ParseTree viaProtobuf = tree::parseViaProtobuf(sql);
+  PgQueryParseResult r = pg_query_parse(sql.c_str());
+  if (!r.error && viaProtobuf) {
+    if (PgQuery__ParseResult *root = tree::decodeJsonTree(r.parse_tree, sql)) {
+      if (packed(root) != packed(viaProtobuf.root)) std::abort();
+      pg_query__parse_result__free_unpacked(root, nullptr);
+    }
+  } else if (!r.error != (bool)viaProtobuf) {
+    std::abort();
+  }
+  pg_query_free_parse_result(r);
+}
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::string text(reinterpret_cast<const char *>(data), size);
   Normalized n = normalize(text);
+  sameTreeBothRoutes(n.text);
   NormalizeOptions printf;
   printf.printfHoles = true;
   normalize(text, printf);
