@@ -27,6 +27,7 @@
 #include "llvm/Support/Path.h"
 
 #include <functional>
+#include <unordered_map>
 #include <map>
 #include <optional>
 
@@ -134,6 +135,22 @@ struct Call {
   }
 };
 
+// Per translation unit: each callee's qualified name and catalog entry per argument
+// count (building the name and looking it up cost more than the rest of a call's
+// handling, and the same few functions are called everywhere).
+struct CalleeInfo {
+  std::string name;
+  llvm::SmallVector<std::pair<unsigned, const ApiEntry *>, 2> api;
+};
+struct CalleeCache {
+  unsigned generation = 0;  // the catalog's (configuration adds rows)
+  std::unordered_map<const FunctionDecl *, CalleeInfo> map;
+};
+CalleeCache &calleeCache() {
+  static CalleeCache c;
+  return c;
+}
+
 class Calls {
 public:
   std::optional<Call> of(const Expr *e) {
@@ -142,19 +159,29 @@ public:
     if (auto *ce = dyn_cast_or_null<CallExpr>(e)) c.callee = ce->getDirectCallee();
     else if (auto *k = dyn_cast_or_null<CXXConstructExpr>(e)) c.callee = k->getConstructor();
     if (!c.callee) return std::nullopt;
-    auto it = Names.find(c.callee);
-    if (it == Names.end()) it = Names.try_emplace(c.callee, qualifiedName(c.callee)).first;
-    c.name = it->second;
-    c.api = lookupApi(c.name, (int)c.numArgs());
+    CalleeCache &cache = calleeCache();
+    if (cache.generation != apiGeneration()) {
+      cache.map.clear();
+      cache.generation = apiGeneration();
+    }
+    auto it = cache.map.find(c.callee);
+    if (it == cache.map.end()) it = cache.map.emplace(c.callee, CalleeInfo{qualifiedName(c.callee), {}}).first;
+    CalleeInfo &info = it->second;
+    c.name = info.name;
+    unsigned n = c.numArgs();
+    for (const auto &[args, api] : info.api)
+      if (args == n) {
+        c.api = api;
+        return c;
+      }
+    c.api = lookupApi(c.name, (int)n);
+    info.api.push_back({n, c.api});
     return c;
   }
   const ApiEntry *api(const Expr *e) {
     auto c = of(e);
     return c ? c->api : nullptr;
   }
-
-private:
-  llvm::DenseMap<const FunctionDecl *, std::string> Names;
 };
 
 const VarDecl *varOf(const Expr *e) {
@@ -414,7 +441,12 @@ public:
       if (pa.block == pb.block) return pb.index < pa.index;
       return Cdc->getCFGPostDomTree().dominates(const_cast<CFGBlock *>(pa.block), const_cast<CFGBlock *>(pb.block));
     };
-    Ev.handlesSerializationFailure = mentionsSerializationFailure(FD.getBody());
+    // the walk is asked for only where SERIALIZABLE can protect (its remark needs it)
+    bool serializable = false;
+    for (const Execution &x : Ev.executions) serializable = serializable || x.serializable;
+    for (const Statement &st : Ev.statements)
+      for (const sql::Facts &f : st.parsed->statements) serializable = serializable || f.isolation == sql::Isolation::Serializable;
+    Ev.handlesSerializationFailure = serializable && mentionsSerializationFailure(FD.getBody());
     // only asked when a transaction-scoped lock runs in autocommit mode here (rare): the walk costs
     bool autocommitLock = false;
     for (const Execution &x : Ev.executions)
@@ -749,7 +781,7 @@ private:
         const Expr *in = pe->getSubExpr()->IgnoreParens();
         integral = isa<IntegerLiteral>(in) || isa<BinaryOperator>(in);
       }
-      SourceLocation l = e->getBeginLoc();
+      SourceLocation l = integral ? e->getBeginLoc() : SourceLocation();
       if (integral && l.isMacroID()) {
         llvm::StringRef m = Lexer::getImmediateMacroName(l, SM, Ctx.getLangOpts());
         if (m == "SQLITE_CONSTRAINT" || m == "SQLITE_CONSTRAINT_UNIQUE" || m == "SQLITE_CONSTRAINT_PRIMARYKEY" ||
@@ -893,7 +925,7 @@ private:
         auto *cond = dyn_cast_or_null<Expr>(b->getTerminatorCondition());
         if (cond && conditionTestsViolation(cond, Pos{b, (unsigned)b->size()})) tests.push_back(b);
       }
-    bool hasTry = containsTry(FD.getBody());
+    bool hasTry = Ctx.getLangOpts().CPlusPlus && containsTry(FD.getBody());
     // nothing in this function or the helpers it calls tests for a violation: no retry to find
     if (tests.empty() && !hasTry) return;
     for (Execution &x : Ev.executions) {
@@ -2085,6 +2117,7 @@ private:
 
 Results::Entry &Results::get(const FunctionDecl &fd, ASTContext &ctx) {
   if (Ctx != &ctx) {
+    calleeCache().map.clear();
     Map.clear();
     InProgress.clear();
     Calls.clear();
@@ -2160,6 +2193,7 @@ void Results::buildSchema(ASTContext &ctx, const std::vector<const StringLiteral
 void Results::analyzeAll(ASTContext &ctx) {
   if (Ctx == &ctx && AllDone) return;
   if (Ctx != &ctx) {
+    calleeCache().map.clear();
     Map.clear();
     InProgress.clear();
     Calls.clear();

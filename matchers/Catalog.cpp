@@ -1,6 +1,7 @@
 #include "sqlrace/Catalog.h"
 
 #include <mutex>
+#include <atomic>
 #include <unordered_map>
 
 namespace sqlrace {
@@ -298,6 +299,7 @@ struct Registry {
   std::unordered_multimap<std::string, size_t> index;
   std::vector<FormatEntry> formats;
   std::unordered_map<std::string, size_t> formatIndex;
+  std::atomic<unsigned> generation{0};  // bumped when rows are added
 
   Registry() {
     libpq(rows);
@@ -352,11 +354,14 @@ const ApiEntry *lookupApi(std::string_view name, int numArgs) {
   return best < 0 ? nullptr : &r.rows[best];
 }
 
+unsigned apiGeneration() { return registry().generation.load(); }
+
 void addApiEntries(const std::vector<ApiEntry> &rows) {
   Registry &r = registry();
   std::lock_guard<std::mutex> lock(r.mu);
   for (const ApiEntry &e : rows) r.rows.push_back(e);
   r.reindex();
+  r.generation++;
 }
 
 const FormatEntry *lookupFormat(std::string_view name) {

@@ -55,6 +55,8 @@ const ApiEntry *lookupApi(std::string_view qualifiedName, int numArgs = -1);
 
 // Adds rows (from the user's configuration); later rows win over earlier ones.
 void addApiEntries(const std::vector<ApiEntry> &rows);
+// Changes whenever addApiEntries adds rows (lookups cached before then are stale).
+unsigned apiGeneration();
 
 // printf-style SQL builders: the format argument, the first value argument,
 // and the buffer written (-1: the SQL is the return value).
