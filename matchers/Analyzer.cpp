@@ -351,6 +351,7 @@ public:
   // Analyzes every function of the translation unit once, so that the calls of
   // each function are all known before its findings are given out.
   void analyzeAll(ASTContext &ctx);
+  const std::vector<const FunctionDecl *> &functions() const { return Functions; }
   // The function has internal linkage, is called in this translation unit, and
   // every caller serializes before calling it: its races are the callers' to protect.
   // Memo per function of the unit: does its body test for a unique violation?
@@ -385,6 +386,7 @@ private:
   bool AllDone = false;
   std::map<const FunctionDecl *, int> InTransaction;
   std::unique_ptr<sql::Schema> TuSchema;
+  std::vector<const FunctionDecl *> Functions;  // the main file's, as analyzeAll found them
 };
 
 Results &results() {
@@ -1097,18 +1099,64 @@ private:
     return t->isPointerType() && t->getPointeeType().isConstQualified();
   }
 
+  // What each CFG element could define (a superset of what classify accepts), by block
+  // and variable, built once: a query then looks only at the elements that name its
+  // variable instead of classifying every element on the way back.
+  void indexDefinitions() {
+    DefsIndexed = true;
+    auto add = [&](const CFGBlock *b, unsigned i, const ValueDecl *v) {
+      if (!v) return;
+      std::vector<unsigned> &at = DefSites[{b, v}];
+      if (at.empty() || at.back() != i) at.push_back(i);
+    };
+    for (const CFGBlock *b : *Cfg) {
+      for (unsigned i = 0; i < b->size(); ++i) {
+        auto cs = (*b)[i].getAs<CFGStmt>();
+        if (!cs) continue;
+        const Stmt *s = cs->getStmt();
+        if (auto *ds = dyn_cast<DeclStmt>(s)) {
+          if (ds->isSingleDecl()) add(b, i, dyn_cast<ValueDecl>(ds->getSingleDecl()));
+        } else if (auto *bo = dyn_cast<BinaryOperator>(s)) {
+          if (!bo->isAssignmentOp()) continue;
+          const Expr *lhs = strip(bo->getLHS());
+          int index;
+          add(b, i, locOf(lhs));
+          add(b, i, lvalueRoot(lhs, Ctx, index));
+        } else if (auto *uo = dyn_cast<UnaryOperator>(s)) {
+          if (uo->isIncrementDecrementOp()) add(b, i, locOf(uo->getSubExpr()));
+        } else if (isa<CallExpr>(s) || isa<CXXConstructExpr>(s)) {
+          auto call = CallsOf.of(cast<Expr>(s));
+          if (!call) continue;
+          if (const Expr *obj = call->object()) add(b, i, locOf(obj));
+          for (unsigned k = 0; k < call->numArgs(); ++k) {
+            const Expr *a = strip(call->arg((int)k));
+            if (!a) continue;
+            if (auto *u = dyn_cast<UnaryOperator>(a); u && u->getOpcode() == UO_AddrOf) add(b, i, locOf(u->getSubExpr()));
+            add(b, i, locOf(a));
+          }
+        }
+      }
+    }
+  }
+
   const std::vector<Def> &reachingDefs(const ValueDecl *v, Pos at) {
     auto key = std::make_tuple(v, at.block, at.index);
     auto it = DefCache.find(key);
     if (it != DefCache.end()) return it->second;
+    if (!DefsIndexed) indexDefinitions();
     std::vector<Def> out;
     std::vector<std::pair<const CFGBlock *, unsigned>> work{{at.block, at.index}};
     llvm::DenseSet<const CFGBlock *> seen;
+    static const std::vector<unsigned> none;
     while (!work.empty()) {
       auto [b, end] = work.back();
       work.pop_back();
       bool killed = false;
-      for (unsigned i = std::min<unsigned>(end, b->size()); i-- > 0;) {
+      auto sites = DefSites.find({b, v});
+      const std::vector<unsigned> &here = sites == DefSites.end() ? none : sites->second;
+      for (auto si = here.rbegin(); si != here.rend(); ++si) {
+        unsigned i = *si;
+        if (i >= std::min<unsigned>(end, b->size())) continue;
         auto cs = (*b)[i].getAs<CFGStmt>();
         if (!cs) continue;
         Def d;
@@ -2084,6 +2132,8 @@ private:
   std::map<const VarDecl *, Deps> BoundResults;
   std::map<std::string, std::vector<int>> PreparedByName;
   std::map<std::tuple<const ValueDecl *, const CFGBlock *, unsigned>, std::vector<Def>> DefCache;
+  bool DefsIndexed = false;
+  llvm::DenseMap<std::pair<const CFGBlock *, const ValueDecl *>, std::vector<unsigned>> DefSites;
   std::map<std::pair<const Stmt *, const ValueDecl *>, Deps> DefDepsCache;
   std::set<std::pair<const Stmt *, const ValueDecl *>> InProgress;
   std::map<const CFGBlock *, Deps> BlockDepsCache;
@@ -2143,7 +2193,10 @@ Results::Entry &Results::get(const FunctionDecl &fd, ASTContext &ctx) {
   return done;
 }
 
-void resetAnalysisCache() { results() = Results(); }
+void resetAnalysisCache() {
+  results() = Results();
+  calleeCache().map.clear();
+}
 
 namespace {
 // One walk over the main file: its function definitions, and the string literals that
@@ -2209,7 +2262,13 @@ void Results::analyzeAll(ASTContext &ctx) {
   for (Decl *d : ctx.getTranslationUnitDecl()->decls())
     if (sm.isInMainFile(sm.getExpansionLoc(d->getLocation()))) v.TraverseDecl(d);
   buildSchema(ctx, v.Ddl);
-  for (const FunctionDecl *fd : v.Found) get(*fd, ctx);
+  Functions = std::move(v.Found);
+  for (const FunctionDecl *fd : Functions) get(*fd, ctx);
+}
+
+const std::vector<const FunctionDecl *> &mainFileFunctions(ASTContext &ctx) {
+  results().analyzeAll(ctx);
+  return results().functions();
 }
 
 std::vector<Finding> analyzeFunction(const FunctionDecl &fd, ASTContext &ctx) {

@@ -10,7 +10,6 @@
 
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/ASTContext.h"
-#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
@@ -177,13 +176,12 @@ std::string RootDir() {
   return TheRoot;
 }
 
-class Visitor : public RecursiveASTVisitor<Visitor> {
+// Turns one function's findings into report items (suppressions, fingerprints, places).
+class Reporter {
 public:
-  Visitor(ASTContext &ctx, RunState &st) : Ctx(ctx), St(st) {}
-  bool shouldVisitTemplateInstantiations() const { return true; }
-  bool shouldVisitLambdaBodies() const { return true; }
+  Reporter(ASTContext &ctx, RunState &st) : Ctx(ctx), St(st) {}
 
-  bool VisitFunctionDecl(FunctionDecl *fd) {
+  bool report(const FunctionDecl *fd) {
     if (!fd->doesThisDeclarationHaveABody()) return true;
     const SourceManager &SM = Ctx.getSourceManager();
     if (!SM.isInMainFile(SM.getExpansionLoc(fd->getLocation()))) return true;
@@ -295,7 +293,8 @@ public:
       if (!ec) p << File << "\n";
     }
     sqlrace::resetAnalysisCache();  // a new AST: nothing from the last one may be reused
-    Visitor(ctx, St).TraverseDecl(ctx.getTranslationUnitDecl());
+    Reporter r(ctx, St);
+    for (const FunctionDecl *fd : sqlrace::mainFileFunctions(ctx)) r.report(fd);
     if (ctx.getDiagnostics().hasErrorOccurred()) {
       St.filesWithErrors++;
       llvm::errs() << "sqlrace: error: " << File

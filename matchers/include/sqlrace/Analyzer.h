@@ -18,6 +18,11 @@ namespace sqlrace {
 // cached per translation unit), so a check or an INSERT in a helper counts.
 std::vector<Finding> analyzeFunction(const clang::FunctionDecl &fd, clang::ASTContext &ctx);
 
+// The main file's function definitions (template instantiations and lambdas included,
+// dependent templates not), in the order a RecursiveASTVisitor meets them; all of them
+// analyzed. Frontends walk this list instead of the translation unit again.
+const std::vector<const clang::FunctionDecl *> &mainFileFunctions(clang::ASTContext &ctx);
+
 // The statements, executions and dependences found in one function, as text
 // (the CLI's --dump-events; empty when the function does no database work).
 // Across files (the CLI's first pass): the summaries of this translation unit's
