@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -45,7 +46,8 @@ size_t normalizeKey(const char *s, size_t n, char *out, size_t cap) {
 }
 
 struct FieldIndex {
-  std::unordered_map<std::string, const ProtobufCFieldDescriptor *> byKey;
+  std::vector<std::unique_ptr<std::string>> keys;  // the storage byKey's views point into
+  std::unordered_map<std::string_view, const ProtobufCFieldDescriptor *> byKey;
 };
 
 // Field lookup tables for every message type reachable from ParseResult, built
@@ -63,7 +65,7 @@ class Fields {
     char buf[96];
     size_t k = normalizeKey(key, n, buf, sizeof buf);
     if (k > sizeof buf) return nullptr;
-    auto f = it->second.byKey.find(std::string(buf, k));
+    auto f = it->second.byKey.find(std::string_view(buf, k));
     return f == it->second.byKey.end() ? nullptr : f->second;
   }
 
@@ -78,7 +80,8 @@ class Fields {
       char buf[96];
       size_t k = normalizeKey(fd->name, std::strlen(fd->name), buf, sizeof buf);
       if (k > sizeof buf) continue;
-      auto [it, fresh] = ix.byKey.emplace(std::string(buf, k), fd);
+      ix.keys.push_back(std::make_unique<std::string>(buf, k));
+      auto [it, fresh] = ix.byKey.emplace(*ix.keys.back(), fd);
       if (!fresh) it->second = nullptr;  // ambiguous: never decoded, so the fallback runs
       if (fd->type == PROTOBUF_C_TYPE_MESSAGE)
         next.push_back(static_cast<const ProtobufCMessageDescriptor *>(fd->descriptor));

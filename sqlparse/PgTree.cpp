@@ -62,6 +62,13 @@ void walk(const ProtobufCMessage *m, const std::function<void(const ProtobufCMes
   f(m);
   const ProtobufCMessageDescriptor *d = m->descriptor;
   const char *base = reinterpret_cast<const char *>(m);
+  if (d == &pg_query__node__descriptor) {
+    // a Node is a oneof of some 250 node types: go straight to the one it holds
+    auto *n = reinterpret_cast<const PgQuery__Node *>(m);
+    if (const ProtobufCFieldDescriptor *fd = n->node_case ? protobuf_c_message_descriptor_get_field(d, n->node_case) : nullptr)
+      walk(*reinterpret_cast<ProtobufCMessage *const *>(base + fd->offset), f);
+    return;
+  }
   for (unsigned i = 0; i < d->n_fields; ++i) {
     const ProtobufCFieldDescriptor &fd = d->fields[i];
     if (fd.type != PROTOBUF_C_TYPE_MESSAGE) continue;
