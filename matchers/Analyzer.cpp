@@ -435,7 +435,10 @@ public:
     collectExecutions();
     computeControlDeps();
     collectProcessLocks();
-    computeRetries();
+    Ev.retriesOnUniqueViolation = [this](int x) {
+      if (Retries.empty()) computeRetries();
+      return Retries[x] != 0;
+    };
     countCalls();
     Ev.dominates = [this](int a, int b) { return execDominates(a, b); };
     Ev.postDominates = [this](int a, int b) {
@@ -916,6 +919,7 @@ private:
   }
 
   void computeRetries() {
+    Retries.assign(Ev.executions.size(), 0);
     // the branches that test for a unique violation, found once for the function
     std::vector<const CFGBlock *> tests;
     bool anyInsert = false;
@@ -941,10 +945,10 @@ private:
           if (!after.count(b)) continue;
           for (const CFGBlock::AdjacentBlock &s : b->succs())
             if (const CFGBlock *sb = s.getReachableBlock())
-              if (leadsBackTo(reachable(sb), x.id, table)) x.retriesOnUniqueViolation = true;
+              if (leadsBackTo(reachable(sb), x.id, table)) Retries[x.id] = 1;
         }
       }
-      if (!x.retriesOnUniqueViolation && hasTry) x.retriesOnUniqueViolation = caughtAndRetried(x, table);
+      if (!Retries[x.id] && hasTry) Retries[x.id] = caughtAndRetried(x, table);
     }
   }
 
@@ -2133,6 +2137,7 @@ private:
   std::map<std::string, std::vector<int>> PreparedByName;
   std::map<std::tuple<const ValueDecl *, const CFGBlock *, unsigned>, std::vector<Def>> DefCache;
   bool DefsIndexed = false;
+  std::vector<char> Retries;  // per execution, computed on the first question
   llvm::DenseMap<std::pair<const CFGBlock *, const ValueDecl *>, std::vector<unsigned>> DefSites;
   std::map<std::pair<const Stmt *, const ValueDecl *>, Deps> DefDepsCache;
   std::set<std::pair<const Stmt *, const ValueDecl *>> InProgress;

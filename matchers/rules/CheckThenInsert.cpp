@@ -200,13 +200,13 @@ void checkThenInsert(const FunctionEvents &ev, std::vector<Finding> &out) {
         if (check->hasAggregate("max"))
           for (const auto &[param, deps] : w.paramDeps)
             if (deps.count(c)) maxFeedsInsert = true;
-        if (!maxFeedsInsert && !sameCall(chk, ins) && !w.retriesOnUniqueViolation && protection(ev, c, w)) {
+        if (!maxFeedsInsert && !sameCall(chk, ins) && !ev.retriesOnUniqueViolation(w.id) && protection(ev, c, w)) {
           protectionRemarks(ev, c, w, "check-then-insert", ins, out);
           reported.insert(ins.id);
           break;
         }
         if (maxFeedsInsert || sameCall(chk, ins) || protection(ev, c, w) ||
-            w.retriesOnUniqueViolation)  // insert-and-retry handles the race
+            ev.retriesOnUniqueViolation(w.id))  // insert-and-retry handles the race
           continue;
         report(ev, chk, *check, ins, insert, w, out);
         reported.insert(ins.id);

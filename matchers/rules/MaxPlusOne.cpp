@@ -163,14 +163,14 @@ void maxPlusOne(const FunctionEvents &ev, std::vector<Finding> &out) {
           bool lands = insert.insertColumns.empty();
           for (size_t i = 0; i < insert.insertColumns.size(); ++i)
             if ((param == 0 || insert.insertParams[i] == param) && insert.insertColumns[i] == column) lands = true;
-          if (lands && !reported.count(ins.id) && !sameCall(chk, ins) && !w.retriesOnUniqueViolation &&
+          if (lands && !reported.count(ins.id) && !sameCall(chk, ins) && !ev.retriesOnUniqueViolation(w.id) &&
               protection(ev, c, w)) {
             protectionRemarks(ev, c, w, "max-plus-one", ins, out);
             reported.insert(ins.id);
             continue;
           }
           if (!lands || reported.count(ins.id) || sameCall(chk, ins) || protection(ev, c, w) ||
-            w.retriesOnUniqueViolation)  // insert-and-retry handles the race
+            ev.retriesOnUniqueViolation(w.id))  // insert-and-retry handles the race
           continue;
           report(ev, chk, *check, ins, insert, column, w, out);
           reported.insert(ins.id);

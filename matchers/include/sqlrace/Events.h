@@ -88,9 +88,6 @@ struct Execution {
   bool autocommit = false;
   // in-process locks (mutexes) held on every path to here: indices into FunctionEvents::processLocks
   std::vector<int> processLocks;
-  // a unique-violation failure of this execution is detected and leads back to the
-  // check or to a re-read (insert-and-retry): the race is handled
-  bool retriesOnUniqueViolation = false;
   // checks whose value decides this execution by comparison with a limit
   // (COUNT(*) < capacity), not with zero: a capacity check
   std::set<int> capacityChecks;
@@ -157,6 +154,10 @@ struct FunctionEvents {
   std::function<bool(int a, int b)> dominates;
   // true when execution a runs on every path after execution b (a post-dominates b)
   std::function<bool(int a, int b)> postDominates;
+  // a unique-violation failure of execution x is detected and leads back to the check or
+  // to a re-read (insert-and-retry): the race is handled. Asked only for an INSERT a rule
+  // is about to report (the answer walks the function and its helpers).
+  std::function<bool(int x)> retriesOnUniqueViolation;
   // the function tests for a serialization failure (SQLSTATE 40001) somewhere: it retries
   bool handlesSerializationFailure = false;
   // the function calls a function of the project whose body is not visible, passing it a
