@@ -859,11 +859,12 @@ private:
     if (auto *ce = dyn_cast<CallExpr>(s)) {
       const FunctionDecl *callee = ce->getDirectCallee();
       const FunctionDecl *def = nullptr;
-      if (callee && !callee->hasBody(def) && !lookupApi(qualifiedName(callee), (int)ce->getNumArgs())) {
+      if (callee && !callee->hasBody(def)) {
         SourceLocation at = SM.getExpansionLoc(callee->getLocation());
         llvm::StringRef file = SM.getFilename(at);
         bool library = SM.isInSystemHeader(at) || startsWith(file, "/usr/") || file.empty();
-        if (!library)
+        // (the library test first: it is cheaper than building the name for the catalog)
+        if (!library && !lookupApi(qualifiedName(callee), (int)ce->getNumArgs()))
           for (const Expr *a : ce->arguments()) {
             QualType t = a->getType();
             if ((t->isPointerType() || t->isReferenceType()) && t->getPointeeType()->isRecordType()) return true;
@@ -2217,12 +2218,14 @@ public:
     return true;
   }
   bool VisitStringLiteral(StringLiteral *sl) {
-    if (sl->getCharByteWidth() != 1 || !DdlSeen.insert(sl->getBeginLoc().getRawEncoding()).second) return true;
+    if (sl->getCharByteWidth() != 1) return true;
     llvm::StringRef t = sl->getString().ltrim();
+    if (t.size() < 10 || !(t[0] == 'c' || t[0] == 'C' || t[0] == 'a' || t[0] == 'A' || t[0] == 'd' || t[0] == 'D'))
+      return true;
     for (const char *k : {"create table", "create unique index", "create index", "alter table", "drop index",
                           "drop table", "create sequence"})
       if (t.size() > strlen(k) && t.substr(0, strlen(k)).equals_insensitive(k)) {
-        Ddl.push_back(sl);
+        if (DdlSeen.insert(sl->getBeginLoc().getRawEncoding()).second) Ddl.push_back(sl);
         break;
       }
     return true;
