@@ -402,8 +402,8 @@ std::map<std::string, Summary> &externalSummaries() {
 // Imported but not yet decoded (decoding parses each statement's SQL): a file
 // calls few of the functions a whole project defines, so each is decoded on
 // its first lookup.
-std::map<std::string, llvm::json::Value> &pendingSummaries() {
-  static std::map<std::string, llvm::json::Value> m;
+std::map<std::string, std::string> &pendingSummaries() {  // usr -> the summary's JSON text
+  static std::map<std::string, std::string> m;
   return m;
 }
 const Summary *externalSummary(const std::string &usr);
@@ -2346,9 +2346,14 @@ Loc locFrom(const llvm::json::Object *o) {
 
 }  // namespace
 
+// One line per function: its USR, a tab, its summary as a JSON object. (One JSON array of
+// them all cost more than the analysis: llvm::json::Value's move is not noexcept, so
+// every growth of a vector of them copied all the summaries before it, when writing and
+// again when parsing; and a reader had to parse every summary to find the few it calls.)
 std::string exportSummaries(ASTContext &ctx) {
   const SourceManager &sm = ctx.getSourceManager();
-  llvm::json::Array fns;
+  std::string out;
+  llvm::raw_string_ostream os(out);
   std::function<void(const DeclContext *)> visit = [&](const DeclContext *dc) {
     for (const Decl *d : dc->decls()) {
       if (auto *inner = dyn_cast<DeclContext>(d); inner && (isa<NamespaceDecl>(d) || isa<CXXRecordDecl>(d) ||
@@ -2362,7 +2367,8 @@ std::string exportSummaries(ASTContext &ctx) {
       if (!r.done || r.summary.empty()) continue;
       const Summary &sum = r.summary;
       llvm::json::Object f;
-      f["usr"] = usrOf(fd->getCanonicalDecl());
+      std::string usr = usrOf(fd->getCanonicalDecl());
+      if (usr.empty() || usr.find_first_of("\t\n") != std::string::npos) continue;
       f["name"] = fd->getNameAsString();
       llvm::json::Array stmts;
       for (const Summary::Stmt &ss : sum.stmts) {
@@ -2405,13 +2411,10 @@ std::string exportSummaries(ASTContext &ctx) {
       f["dom"] = std::move(dom);
       f["returnValue"] = intArray(sum.returnValue);
       f["returnHandle"] = intArray(sum.returnHandle);
-      fns.push_back(std::move(f));
+      os << usr << '\t' << llvm::json::Value(std::move(f)) << '\n';
     }
   };
   visit(ctx.getTranslationUnitDecl());
-  std::string out;
-  llvm::raw_string_ostream os(out);
-  os << llvm::json::Value(std::move(fns));
   return os.str();
 }
 
@@ -2472,30 +2475,44 @@ const Summary *externalSummary(const std::string &usr) {
   if (it == externalSummaries().end()) {
     auto p = pendingSummaries().find(usr);
     if (p == pendingSummaries().end()) return nullptr;
-    it = externalSummaries().emplace(usr, decodeSummary(p->second.getAsObject())).first;
+    llvm::Expected<llvm::json::Value> v = llvm::json::parse(p->second);
+    Summary sum;
+    if (v && v->getAsObject()) {
+      sum = decodeSummary(v->getAsObject());
+    } else {
+      if (!v) llvm::consumeError(v.takeError());
+      llvm::errs() << "sqlrace: warning: the summary of " << usr
+                   << " from the first pass is unreadable; its calls are analyzed without it\n";
+    }
+    it = externalSummaries().emplace(usr, std::move(sum)).first;
     pendingSummaries().erase(p);
   }
   return it->second.empty() ? nullptr : &it->second;
 }
 }  // namespace
 
+// Lines of exportSummaries; each summary is parsed on its first lookup. Checked here only
+// for its shape (a USR, a tab, one JSON object on the line), so that a damaged or older
+// cache file is refused whole and its source summarized again.
 bool importSummaries(const std::string &text, std::string &error) {
-  llvm::Expected<llvm::json::Value> v = llvm::json::parse(text);
-  if (!v) {
-    error = llvm::toString(v.takeError());
-    return false;
+  std::vector<std::pair<std::string, std::string>> lines;
+  llvm::StringRef rest(text);
+  unsigned n = 0;
+  while (!rest.empty()) {
+    auto [line, next] = rest.split('\n');
+    rest = next;
+    ++n;
+    if (line.empty()) continue;
+    auto [usr, json] = line.split('\t');
+    if (usr.empty() || json.size() < 2 || json.front() != '{' || json.back() != '}') {
+      error = "line " + std::to_string(n) + " is not a function summary (USR, tab, JSON object)";
+      return false;
+    }
+    lines.push_back({usr.str(), json.str()});
   }
-  llvm::json::Array *fns = v->getAsArray();
-  if (!fns) {
-    error = "not a list of function summaries";
-    return false;
-  }
-  for (llvm::json::Value &fv : *fns) {
-    llvm::json::Object *f = fv.getAsObject();
-    if (!f || !f->getString("usr")) continue;
-    std::string usr = f->getString("usr")->str();
+  for (auto &[usr, json] : lines) {
     externalSummaries().erase(usr);  // a newer import replaces an older one
-    pendingSummaries().insert_or_assign(usr, std::move(fv));
+    pendingSummaries().insert_or_assign(usr, std::move(json));
   }
   return true;
 }

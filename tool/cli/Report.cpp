@@ -56,6 +56,7 @@ llvm::json::Object withMessage(llvm::json::Object loc, const std::string &text) 
 
 std::string toJson(const std::vector<Item> &items) {
   llvm::json::Array out;
+  out.reserve(items.size());  // llvm::json::Value's move is not noexcept: growing copies
   for (const Item &i : items) {
     llvm::json::Array notes;
     for (size_t k = 0; k < i.notes.size(); ++k) {
@@ -167,6 +168,7 @@ std::string toSarif(const std::vector<Item> &items, const std::vector<RuleDoc> &
         {"defaultConfiguration", llvm::json::Object{{"level", r.id == "unparsed-sql" || r.id == "invalid-schema" || r.id == "unresolved-sql" ? "note" : "warning"}}}});
   }
   llvm::json::Array results;
+  results.reserve(items.size());  // llvm::json::Value's move is not noexcept: growing copies
   for (const Item &i : items) {
     int index = 0;
     for (size_t k = 0; k < rules.size(); ++k)
