@@ -401,6 +401,31 @@ TEST(MultiFile, SummariesAreCachedPerFileContent) {
   EXPECT_EQ(third.out.find("check of 'products'"), std::string::npos) << third.out;
 }
 
+TEST(MultiFile, DamagedOrOlderCacheEntriesAreSummarizedAgain) {
+  std::string dir = copyOfMultifile();
+  std::string cmd = std::string(SQLRACE_CLI) + " --cache-dir=" + dir + "/cache " + dir + "/db.c " + dir +
+                    "/orders.c -- -I" SQLRACE_PG_INCLUDE;
+  RunResult first = run(cmd);
+  ASSERT_EQ(first.status, 1) << first.out;
+  // every entry replaced: one by the older format (a JSON array), one truncated mid-line
+  std::vector<std::string> entries;
+  if (DIR *d = opendir((dir + "/cache").c_str())) {
+    while (dirent *e = readdir(d))
+      if (std::string(e->d_name).find(".json") != std::string::npos) entries.push_back(dir + "/cache/" + e->d_name);
+    closedir(d);
+  }
+  ASSERT_EQ(entries.size(), 2u);
+  std::string kept = readFile(entries[1]);
+  std::ofstream(entries[0]) << "[{\"usr\": \"c:@F@x\", \"stmts\": []}]";
+  std::ofstream(entries[1]) << kept.substr(0, kept.size() / 2);
+  RunResult second = run(cmd);
+  EXPECT_EQ(second.status, 1) << second.out;
+  for (const char *f : {"/db.c", "/orders.c"})
+    EXPECT_EQ(parseDiagnostics(second.out, dir + f), parseDiagnostics(first.out, dir + f));
+  // and rewritten in the current form
+  for (const std::string &e : entries) EXPECT_NE(readFile(e).find("\t{"), std::string::npos) << e;
+}
+
 TEST(MultiFile, CacheWorksWhenTheCompileDatabaseNamesFilesRelatively) {
   std::string dir = multifileProject();
   std::string cmd = std::string(SQLRACE_CLI) + " -p " + dir + " -j 1 --cache-dir=" + dir + "/cache";
