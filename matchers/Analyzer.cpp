@@ -68,6 +68,16 @@ struct Resolved {
 // ---- calls -------------------------------------------------------------------
 
 const Expr *strip(const Expr *e) {
+  // implicit casts and parentheses peeled here, and the common kinds IgnoreParenCasts does
+  // not look through answered without calling it (this runs for nearly every expression)
+  for (;;) {
+    if (auto *ic = dyn_cast_or_null<ImplicitCastExpr>(e)) e = ic->getSubExpr();
+    else if (auto *pe = dyn_cast_or_null<ParenExpr>(e)) e = pe->getSubExpr();
+    else break;
+  }
+  if (isa_and_nonnull<DeclRefExpr, CallExpr, StringLiteral, IntegerLiteral, MemberExpr, BinaryOperator,
+                      ArraySubscriptExpr, InitListExpr>(e))
+    return e;
   while (e) {
     const Expr *prev = e;
     e = e->IgnoreParenCasts();
