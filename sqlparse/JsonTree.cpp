@@ -58,15 +58,14 @@ class Fields {
     static const Fields f;
     return f;
   }
-  // nullptr: no such field, or two fields with the same normalized name.
-  const ProtobufCFieldDescriptor *find(const ProtobufCMessageDescriptor *d, const char *key, size_t n) const {
+  const FieldIndex *of(const ProtobufCMessageDescriptor *d) const {
     auto it = index_.find(d);
-    if (it == index_.end()) return nullptr;
-    char buf[96];
-    size_t k = normalizeKey(key, n, buf, sizeof buf);
-    if (k > sizeof buf) return nullptr;
-    auto f = it->second.byKey.find(std::string_view(buf, k));
-    return f == it->second.byKey.end() ? nullptr : f->second;
+    return it == index_.end() ? nullptr : &it->second;
+  }
+  // nullptr: no such field, or two fields with the same normalized name.
+  static const ProtobufCFieldDescriptor *find(const FieldIndex &ix, std::string_view normalized) {
+    auto f = ix.byKey.find(normalized);
+    return f == ix.byKey.end() ? nullptr : f->second;
   }
 
  private:
@@ -177,6 +176,23 @@ class Decoder {
     ++p_;
     return true;
   }
+  // A key (field names have no escapes), normalized into keyBuf_ as normalizeKey does.
+  bool normalizedKey(std::string_view &out) {
+    if (!eat('"')) return false;
+    size_t k = 0;
+    for (; p_ != end_ && *p_ != '"'; ++p_) {
+      char c = *p_;
+      if (c == '\\' || k == sizeof keyBuf_) return false;
+      if (c == '_') continue;
+      keyBuf_[k++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    if (p_ == end_) return false;
+    ++p_;
+    out = std::string_view(keyBuf_, k);
+    return true;
+  }
+  char keyBuf_[96];
+
   bool hex4(uint32_t &v) {
     if (end_ - p_ < 4) return false;
     v = 0;
@@ -254,6 +270,25 @@ class Decoder {
         return false;
       }
       default: break;
+    }
+    if (fd.type == PROTOBUF_C_TYPE_INT32 || fd.type == PROTOBUF_C_TYPE_UINT32) {
+      // the common case (locations, counts, enums as numbers): digits read in place
+      skipWs();
+      bool negative = p_ != end_ && *p_ == '-';
+      const char *q = p_ + (negative ? 1 : 0);
+      long long v = 0;
+      const char *start = q;
+      while (q != end_ && *q >= '0' && *q <= '9' && v <= 4294967296LL) v = v * 10 + (*q++ - '0');
+      bool plain = q != start && (q == end_ || (*q != '.' && *q != 'e' && *q != 'E' && !(*q >= '0' && *q <= '9')));
+      if (plain) {
+        if (negative) v = -v;
+        if (fd.type == PROTOBUF_C_TYPE_INT32 ? (v < INT32_MIN || v > INT32_MAX) : (v < 0 || v > (long long)UINT32_MAX))
+          return false;
+        p_ = q;
+        if (fd.type == PROTOBUF_C_TYPE_INT32) *static_cast<int32_t *>(at) = (int32_t)v;
+        else *static_cast<uint32_t *>(at) = (uint32_t)v;
+        return true;
+      }
     }
     if (!number(tok)) return false;
     char *e = nullptr;
@@ -335,10 +370,12 @@ class Decoder {
       ++p_;
       return finish(m);
     }
-    std::string key;
+    const FieldIndex *ix = Fields::get().of(d);
+    if (!ix) return false;
     for (;;) {
-      if (!string(key) || !eat(':')) return false;
-      const ProtobufCFieldDescriptor *fd = Fields::get().find(d, key.data(), key.size());
+      std::string_view key;
+      if (!normalizedKey(key) || !eat(':')) return false;
+      const ProtobufCFieldDescriptor *fd = Fields::find(*ix, key);
       if (!fd) return false;
       if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
         if (!array(*fd, base)) return false;
@@ -351,7 +388,9 @@ class Decoder {
         } else if (fd->label == PROTOBUF_C_LABEL_OPTIONAL && fd->quantifier_offset) {
           *reinterpret_cast<protobuf_c_boolean *>(base + fd->quantifier_offset) = 1;
         }
-        if (fd->type == PROTOBUF_C_TYPE_MESSAGE && *static_cast<void **>(at)) return false;  // repeated key
+        // the key twice (a string still holds its default, a message field is still null)
+        if (fd->type == PROTOBUF_C_TYPE_MESSAGE && *static_cast<void **>(at)) return false;
+        if (fd->type == PROTOBUF_C_TYPE_STRING && *static_cast<void **>(at) != fd->default_value) return false;
         if (!value(*fd, at)) return false;
       }
       skipWs();

@@ -11,7 +11,7 @@ generated project of several db-heavy files, each analyzed through its compile
 database with `-j 1` and `-j 2` (a fresh summary cache each run), show what
 parallel analysis gains.
 
-With --instructions, the 1x file is also measured in instructions executed
+With --instructions, every input is also measured in instructions executed
 (valgrind --tool=callgrind), which do not vary from run to run the way
 wall-clock time does on a shared machine.
 
@@ -111,12 +111,27 @@ def main():
         print(f"| {name} | {ft * 1000:.0f} ms, {fm:.0f} MiB | {rt * 1000:.0f} ms, {rm:.0f} MiB | {rt / ft:.2f} "
               f"| {rm / fm:.2f} | {bt * 1000:.0f} ms | {pt * 1000:.0f} ms, {pm:.0f} MiB | {pt / bt:.2f} |")
     if args.instructions and shutil.which("valgrind"):
-        name, path, flags = inputs[0]
-        floor_i = instructions([clang, "-fsyntax-only", "-w", *flags, path], work)
-        race_i = instructions([sqlrace, "--no-cross-file", path, "--", *flags], work)
         print()
-        print(f"Instructions ({name}, callgrind): clang -fsyntax-only {floor_i / 1e6:.0f} M, sqlrace "
-              f"{race_i / 1e6:.0f} M, ratio {race_i / floor_i:.2f}.")
+        print("Instructions executed (callgrind; the same on every run):")
+        print()
+        print("| input | clang -fsyntax-only | sqlrace | ratio | clang-tidy, one cheap check | clang-tidy + sqlrace checks "
+              "| plugin ratio |")
+        print("| --- | --- | --- | --- | --- | --- | --- |")
+        counted = {}
+        for name, path, flags in inputs:
+            floor_i = instructions([clang, "-fsyntax-only", "-w", *flags, path], work)
+            race_i = instructions([sqlrace, "--no-cross-file", path, "--", *flags], work)
+            base_i = instructions([tidy, "--quiet", "--checks=-*,readability-braces-around-statements", path, "--",
+                                   *flags], work)
+            plug_i = instructions([tidy, "--quiet", f"--load={plugin}", "--checks=-*,sqlrace-*", path, "--", *flags],
+                                  work)
+            counted[name.split(" (")[0]] = race_i
+            print(f"| {name} | {floor_i / 1e6:.0f} M | {race_i / 1e6:.0f} M | {race_i / floor_i:.2f} "
+                  f"| {base_i / 1e6:.0f} M | {plug_i / 1e6:.0f} M | {plug_i / base_i:.2f} |")
+        one, two, four = (counted.get(f"db-heavy C {k}x") for k in (1, 2, 4))
+        if one and two and four:
+            print()
+            print(f"Growth of sqlrace's instructions: 2x input -> {two / one:.2f}x, 4x input -> {four / one:.2f}x.")
     # growth: doubling the input should at most double the time
     t = {r[0].split(" (")[0]: r[3] for r in rows}
     one, two, four = t.get("db-heavy C 1x"), t.get("db-heavy C 2x"), t.get("db-heavy C 4x")
