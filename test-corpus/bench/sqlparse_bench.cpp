@@ -1,5 +1,7 @@
 // Google Benchmark for sqlparse: statements per second for parse + facts, with
-// and without the memo, and for a rewrite. A program, not a test.
+// and without the memo, the two routes to libpg_query's tree, and a rewrite.
+// A program, not a test.
+#include "PgTree.h"
 #include "sqlrace/sqlparse.h"
 
 #include <benchmark/benchmark.h>
@@ -35,6 +37,24 @@ void BM_AnalyzeDistinct(benchmark::State &state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_AnalyzeDistinct);
+
+// The tree alone, by the route sqlparse takes (libpg_query's JSON decoded into the
+// protobuf-c messages) and by the protobuf route it replaced (pack + unpack).
+void BM_TreeViaJson(benchmark::State &state) {
+  std::vector<std::string> sqls = statements(64);
+  size_t i = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(tree::parse(normalize(sqls[i++ % sqls.size()]).text));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_TreeViaJson);
+
+void BM_TreeViaProtobuf(benchmark::State &state) {
+  std::vector<std::string> sqls = statements(64);
+  size_t i = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(tree::parseViaProtobuf(normalize(sqls[i++ % sqls.size()]).text));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_TreeViaProtobuf);
 
 // Code repeats its SQL: the same few texts again and again hit the memo.
 void BM_AnalyzeRepeated(benchmark::State &state) {
