@@ -650,6 +650,33 @@ TEST(Gate, ShardsMergeIntoTheWholeReport) {
   EXPECT_EQ(bad.status, 2);
 }
 
+TEST(Gate, JsonReportsMergeInOurLayoutAndInAnyOther) {
+  // sqlrace reads its own JSON a finding at a time; the same report laid out by another
+  // tool (compact, keys in another order) goes through the general reader, same result
+  std::string c = SQLRACE_CORPUS_DIR "/cases/";
+  std::string files = c + "pq_product_sync.c " + c + "pq_item_number.c";
+  std::string dir = tempDir();
+  RunResult json = run(std::string(SQLRACE_CLI) + " --no-cross-file --format=json -o " + dir + "/r.json " + files +
+                       " -- -I" SQLRACE_PG_INCLUDE);
+  ASSERT_EQ(json.status, 1) << json.out;
+  std::string report = readFile(dir + "/r.json"), compact;
+  RunResult ours = run(std::string(SQLRACE_CLI) + " --merge " + dir + "/r.json");
+  EXPECT_EQ(ours.out, report);  // merged JSON is written again as JSON
+  bool inString = false;
+  for (size_t k = 0; k < report.size(); ++k) {  // whitespace outside strings dropped
+    char ch = report[k];
+    if (ch == '"' && (k == 0 || report[k - 1] != '\\')) inString = !inString;
+    if (inString || (ch != ' ' && ch != '\n')) compact += ch;
+  }
+  ASSERT_NE(compact, report);
+  std::ofstream(dir + "/compact.json") << compact;
+  RunResult other = run(std::string(SQLRACE_CLI) + " --merge " + dir + "/compact.json");
+  EXPECT_EQ(other.out, report);
+  std::ofstream(dir + "/cut.json") << report.substr(0, report.size() / 2);
+  RunResult cut = run(std::string(SQLRACE_CLI) + " --merge " + dir + "/cut.json 2>&1");
+  EXPECT_EQ(cut.status, 2) << cut.out;
+}
+
 TEST(Gate, ListRulesAndExplain) {
   RunResult l = run(std::string(SQLRACE_CLI) + " --list-rules");
   EXPECT_EQ(l.status, 0);

@@ -3,6 +3,8 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <iterator>
+
 #include <optional>
 
 namespace sqlrace::report {
@@ -54,37 +56,61 @@ llvm::json::Object withMessage(llvm::json::Object loc, const std::string &text) 
 
 }  // namespace
 
-std::string toJson(const std::vector<Item> &items) {
-  llvm::json::Array out;
-  out.reserve(items.size());  // llvm::json::Value's move is not noexcept: growing copies
-  for (const Item &i : items) {
-    llvm::json::Array notes;
-    for (size_t k = 0; k < i.notes.size(); ++k) {
-      llvm::json::Object n = place(i.notes[k].first);
-      n["message"] = i.notes[k].second;
-      if (k < i.noteLines.size() && !i.noteLines[k].empty()) n["source"] = i.noteLines[k];
-      notes.push_back(std::move(n));
-    }
-    llvm::json::Object o{{"rule", i.rule},
-                         {"level", i.level},
-                         {"message", i.message},
-                         {"location", place(i.at)},
-                         {"function", i.function},
-                         {"notes", std::move(notes)},
-                         {"fingerprint", i.fingerprint}};
-    if (!i.grade.empty()) {
-      o["grade"] = i.grade;
-      o["gradeReason"] = i.gradeReason;
-    }
-    if (!i.sql.empty()) o["suggestedSql"] = i.sql;
-    if (!i.schema.empty() || !i.statements.empty()) o["rewrite"] = rewrite(i);
-    if (i.check.valid()) o["check"] = place(i.check);
-    if (!i.sourceLine.empty()) o["source"] = i.sourceLine;
-    if (i.fixBegin.valid())
-      o["fix"] = llvm::json::Object{{"from", place(i.fixBegin)}, {"to", place(i.fixEnd)}, {"text", i.fixText}};
-    out.push_back(std::move(o));
+namespace {
+llvm::json::Object itemJson(const Item &i) {
+  llvm::json::Array notes;
+  for (size_t k = 0; k < i.notes.size(); ++k) {
+    llvm::json::Object n = place(i.notes[k].first);
+    n["message"] = i.notes[k].second;
+    if (k < i.noteLines.size() && !i.noteLines[k].empty()) n["source"] = i.noteLines[k];
+    notes.push_back(std::move(n));
   }
-  return str(llvm::json::Object{{"tool", "sqlrace"}, {"findings", std::move(out)}}) + "\n";
+  llvm::json::Object o{{"rule", i.rule},
+                       {"level", i.level},
+                       {"message", i.message},
+                       {"location", place(i.at)},
+                       {"function", i.function},
+                       {"notes", std::move(notes)},
+                       {"fingerprint", i.fingerprint}};
+  if (!i.grade.empty()) {
+    o["grade"] = i.grade;
+    o["gradeReason"] = i.gradeReason;
+  }
+  if (!i.sql.empty()) o["suggestedSql"] = i.sql;
+  if (!i.schema.empty() || !i.statements.empty()) o["rewrite"] = rewrite(i);
+  if (i.check.valid()) o["check"] = place(i.check);
+  if (!i.sourceLine.empty()) o["source"] = i.sourceLine;
+  if (i.fixBegin.valid())
+    o["fix"] = llvm::json::Object{{"from", place(i.fixBegin)}, {"to", place(i.fixEnd)}, {"text", i.fixText}};
+  return o;
+}
+
+// The report as llvm::json prints it (findings, then tool, indented by two), written a
+// finding at a time: printing one array of many findings, and parsing it back with
+// llvm::json::parse, copy the array at every growth (llvm::json::Value's move is not
+// noexcept). fromJson reads this layout a finding at a time too.
+const char kJsonHead[] = "{\n  \"findings\": [\n";
+const char kJsonTail[] = "  ],\n  \"tool\": \"sqlrace\"\n}";
+}  // namespace
+
+std::string toJson(const std::vector<Item> &items) {
+  if (items.empty()) return "{\n  \"findings\": [],\n  \"tool\": \"sqlrace\"\n}\n";
+  std::string out = kJsonHead;
+  for (size_t k = 0; k < items.size(); ++k) {
+    std::string text = str(itemJson(items[k]));
+    llvm::StringRef rest = text;
+    while (!rest.empty()) {  // each line indented to the depth of a finding in the array
+      auto [line, next] = rest.split('\n');
+      out += "    ";
+      out += line;
+      rest = next;
+      if (!rest.empty()) out += "\n";
+    }
+    out += k + 1 < items.size() ? ",\n" : "\n";
+  }
+  out += kJsonTail;
+  out += "\n";
+  return out;
 }
 
 static Place placeFrom(const llvm::json::Object *o) {
@@ -96,7 +122,73 @@ static Place placeFrom(const llvm::json::Object *o) {
   return p;
 }
 
+static Item itemFrom(const llvm::json::Object *fo) {
+  Item i;
+  auto get = [&](const char *k) { auto s = fo->getString(k); return s ? s->str() : std::string(); };
+  i.rule = get("rule");
+  i.level = get("level");
+  i.message = get("message");
+  i.function = get("function");
+  i.fingerprint = get("fingerprint");
+  i.sql = get("suggestedSql");
+  i.grade = get("grade");
+  i.gradeReason = get("gradeReason");
+  if (const llvm::json::Object *rw = fo->getObject("rewrite")) {
+    i.schema = strings(rw->getArray("schema"));
+    i.statements = strings(rw->getArray("statements"));
+    if (auto n = rw->getString("note")) i.rewriteNote = n->str();
+  }
+  i.sourceLine = get("source");
+  i.at = placeFrom(fo->getObject("location"));
+  i.check = placeFrom(fo->getObject("check"));
+  if (const llvm::json::Object *fix = fo->getObject("fix")) {
+    i.fixBegin = placeFrom(fix->getObject("from"));
+    i.fixEnd = placeFrom(fix->getObject("to"));
+    if (auto t = fix->getString("text")) i.fixText = t->str();
+  }
+  if (const llvm::json::Array *ns = fo->getArray("notes"))
+    for (const llvm::json::Value &n : *ns)
+      if (const llvm::json::Object *no = n.getAsObject()) {
+        auto m = no->getString("message");
+        i.notes.push_back({placeFrom(no), m ? m->str() : ""});
+        auto src = no->getString("source");
+        i.noteLines.push_back(src ? src->str() : "");
+      }
+  return i;
+}
+
 bool fromJson(const std::string &text, std::vector<Item> &out) {
+  llvm::StringRef rest(text);
+  if (rest.consume_front(kJsonHead)) {  // our own layout: a finding at a time
+    std::vector<Item> items;
+    std::string chunk;
+    bool ours = false;
+    while (!rest.empty()) {
+      auto [line, next] = rest.split('\n');
+      rest = next;
+      if (chunk.empty() && line.substr(0, 3) == "  ]") {
+        ours = (line.str() + "\n" + rest.rtrim().str()) == kJsonTail;
+        break;
+      }
+      bool last = line == "    }" || line == "    },";
+      if (last) line = "    }";
+      chunk += line;
+      chunk += '\n';
+      if (!last) continue;
+      llvm::Expected<llvm::json::Value> v = llvm::json::parse(chunk);
+      chunk.clear();
+      if (!v || !v->getAsObject()) {
+        if (!v) llvm::consumeError(v.takeError());
+        break;
+      }
+      items.push_back(itemFrom(v->getAsObject()));
+    }
+    if (ours) {
+      out.insert(out.end(), std::make_move_iterator(items.begin()), std::make_move_iterator(items.end()));
+      return true;
+    }
+    // not our layout after all: the general reader below decides
+  }
   llvm::Expected<llvm::json::Value> v = llvm::json::parse(text);
   if (!v) {
     llvm::consumeError(v.takeError());
@@ -105,42 +197,8 @@ bool fromJson(const std::string &text, std::vector<Item> &out) {
   const llvm::json::Object *o = v->getAsObject();
   const llvm::json::Array *fs = o ? o->getArray("findings") : nullptr;
   if (!fs) return false;
-  for (const llvm::json::Value &f : *fs) {
-    const llvm::json::Object *fo = f.getAsObject();
-    if (!fo) continue;
-    Item i;
-    auto get = [&](const char *k) { auto s = fo->getString(k); return s ? s->str() : std::string(); };
-    i.rule = get("rule");
-    i.level = get("level");
-    i.message = get("message");
-    i.function = get("function");
-    i.fingerprint = get("fingerprint");
-    i.sql = get("suggestedSql");
-    i.grade = get("grade");
-    i.gradeReason = get("gradeReason");
-    if (const llvm::json::Object *rw = fo->getObject("rewrite")) {
-      i.schema = strings(rw->getArray("schema"));
-      i.statements = strings(rw->getArray("statements"));
-      if (auto n = rw->getString("note")) i.rewriteNote = n->str();
-    }
-    i.sourceLine = get("source");
-    i.at = placeFrom(fo->getObject("location"));
-    i.check = placeFrom(fo->getObject("check"));
-    if (const llvm::json::Object *fix = fo->getObject("fix")) {
-      i.fixBegin = placeFrom(fix->getObject("from"));
-      i.fixEnd = placeFrom(fix->getObject("to"));
-      if (auto t = fix->getString("text")) i.fixText = t->str();
-    }
-    if (const llvm::json::Array *ns = fo->getArray("notes"))
-      for (const llvm::json::Value &n : *ns)
-        if (const llvm::json::Object *no = n.getAsObject()) {
-          auto m = no->getString("message");
-          i.notes.push_back({placeFrom(no), m ? m->str() : ""});
-          auto src = no->getString("source");
-          i.noteLines.push_back(src ? src->str() : "");
-        }
-    out.push_back(std::move(i));
-  }
+  for (const llvm::json::Value &f : *fs)
+    if (const llvm::json::Object *fo = f.getAsObject()) out.push_back(itemFrom(fo));
   return true;
 }
 
