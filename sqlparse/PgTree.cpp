@@ -44,11 +44,15 @@ ParseTree parseViaProtobuf(const std::string &text) {
   return t;
 }
 
-bool deparse(PgQuery__ParseResult *root, std::string &out, std::string &err) {
-  size_t len = pg_query__parse_result__get_packed_size(root);
-  std::string buf(len, '\0');
+std::string pack(const PgQuery__ParseResult *root) {
+  std::string buf(pg_query__parse_result__get_packed_size(root), '\0');
   pg_query__parse_result__pack(root, reinterpret_cast<uint8_t *>(buf.data()));
-  PgQueryProtobuf pb{len, buf.data()};
+  return buf;
+}
+
+bool deparse(PgQuery__ParseResult *root, std::string &out, std::string &err) {
+  std::string buf = pack(root);
+  PgQueryProtobuf pb{buf.size(), buf.data()};
   PgQueryDeparseResult d = pg_query_deparse_protobuf(pb);
   bool ok = !d.error;
   if (ok) out = d.query;

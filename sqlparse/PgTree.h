@@ -75,6 +75,8 @@ ParseTree parseForEdit(const std::string &text);
 PgQuery__ParseResult *decodeJsonTree(std::string_view json, std::string_view sql, Arena *arena = nullptr);
 // The protobuf route alone (what parse() falls back to; tests compare the two).
 ParseTree parseViaProtobuf(const std::string &text);
+// The tree in protobuf wire form (what libpg_query's deparser reads; tests compare trees by it).
+std::string pack(const PgQuery__ParseResult *root);
 // Packs and deparses the tree; false with err on failure.
 bool deparse(PgQuery__ParseResult *root, std::string &out, std::string &err);
 

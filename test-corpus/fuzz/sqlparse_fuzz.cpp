@@ -18,19 +18,13 @@
 using namespace sqlrace::sql;
 
 namespace {
-std::string packed(const PgQuery__ParseResult *root) {
-  std::string buf(pg_query__parse_result__get_packed_size(root), '\0');
-  pg_query__parse_result__pack(root, reinterpret_cast<uint8_t *>(buf.data()));
-  return buf;
-}
-
 void sameTreeBothRoutes(const std::string &sql) {
   if (sql.find('\0') != std::string::npos) return;
   tree::ParseTree viaProtobuf = tree::parseViaProtobuf(sql);
   PgQueryParseResult r = pg_query_parse(sql.c_str());
   if (!r.error && viaProtobuf) {
     if (PgQuery__ParseResult *root = tree::decodeJsonTree(r.parse_tree, sql)) {
-      if (packed(root) != packed(viaProtobuf.root)) std::abort();
+      if (tree::pack(root) != tree::pack(viaProtobuf.root)) std::abort();
       pg_query__parse_result__free_unpacked(root, nullptr);
     }
   } else if (!r.error != (bool)viaProtobuf) {

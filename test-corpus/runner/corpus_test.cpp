@@ -372,20 +372,27 @@ std::string multifileProject() {
   return dir;
 }
 
-// The summary cache entries (.json files) in dir.
-int cacheEntries(const std::string &dir) {
-  int n = 0;
+// The summary cache entries (.json files) in dir, as paths.
+std::vector<std::string> cacheFiles(const std::string &dir) {
+  std::vector<std::string> out;
   if (DIR *d = opendir(dir.c_str())) {
-    while (dirent *e = readdir(d)) n += std::string(e->d_name).find(".json") != std::string::npos;
+    while (dirent *e = readdir(d))
+      if (std::string(e->d_name).find(".json") != std::string::npos) out.push_back(dir + "/" + e->d_name);
     closedir(d);
   }
-  return n;
+  return out;
+}
+int cacheEntries(const std::string &dir) { return (int)cacheFiles(dir).size(); }
+
+// The CLI on the multifile project's two files, with its summary cache in dir/cache.
+std::string cachedMultifileRun(const std::string &dir) {
+  return std::string(SQLRACE_CLI) + " --cache-dir=" + dir + "/cache " + dir + "/db.c " + dir +
+         "/orders.c -- -I" SQLRACE_PG_INCLUDE;
 }
 
 TEST(MultiFile, SummariesAreCachedPerFileContent) {
   std::string dir = copyOfMultifile();
-  std::string cmd = std::string(SQLRACE_CLI) + " --cache-dir=" + dir + "/cache " + dir + "/db.c " + dir +
-                    "/orders.c -- -I" SQLRACE_PG_INCLUDE;
+  std::string cmd = cachedMultifileRun(dir);
   RunResult first = run(cmd);
   EXPECT_EQ(first.status, 1) << first.out;
   EXPECT_EQ(cacheEntries(dir + "/cache"), 2);
@@ -403,17 +410,11 @@ TEST(MultiFile, SummariesAreCachedPerFileContent) {
 
 TEST(MultiFile, DamagedOrOlderCacheEntriesAreSummarizedAgain) {
   std::string dir = copyOfMultifile();
-  std::string cmd = std::string(SQLRACE_CLI) + " --cache-dir=" + dir + "/cache " + dir + "/db.c " + dir +
-                    "/orders.c -- -I" SQLRACE_PG_INCLUDE;
+  std::string cmd = cachedMultifileRun(dir);
   RunResult first = run(cmd);
   ASSERT_EQ(first.status, 1) << first.out;
   // every entry replaced: one by the older format (a JSON array), one truncated mid-line
-  std::vector<std::string> entries;
-  if (DIR *d = opendir((dir + "/cache").c_str())) {
-    while (dirent *e = readdir(d))
-      if (std::string(e->d_name).find(".json") != std::string::npos) entries.push_back(dir + "/cache/" + e->d_name);
-    closedir(d);
-  }
+  std::vector<std::string> entries = cacheFiles(dir + "/cache");
   ASSERT_EQ(entries.size(), 2u);
   std::string kept = readFile(entries[1]);
   std::ofstream(entries[0]) << "[{\"usr\": \"c:@F@x\", \"stmts\": []}]";

@@ -15,12 +15,6 @@ using namespace sqlrace::sql;
 
 namespace {
 
-std::string packed(const PgQuery__ParseResult *root) {
-  std::string buf(pg_query__parse_result__get_packed_size(root), '\0');
-  pg_query__parse_result__pack(root, reinterpret_cast<uint8_t *>(buf.data()));
-  return buf;
-}
-
 // 1: the JSON route decoded it and agrees; 0: it declined (the fallback runs); -1: they differ.
 int compare(const std::string &sql, std::string *why = nullptr) {
   tree::ParseTree viaProtobuf = tree::parseViaProtobuf(sql);
@@ -34,8 +28,8 @@ int compare(const std::string &sql, std::string *why = nullptr) {
     PgQuery__ParseResult *inArena = tree::decodeJsonTree(r.parse_tree, sql, &arena);
     if (!root != !inArena) result = -1;
     if (root && inArena) {
-      std::string expected = packed(viaProtobuf.root);
-      result = packed(root) == expected && packed(inArena) == expected ? 1 : -1;
+      std::string expected = tree::pack(viaProtobuf.root);
+      result = tree::pack(root) == expected && tree::pack(inArena) == expected ? 1 : -1;
       if (result < 0 && why) *why = r.parse_tree;
       pg_query__parse_result__free_unpacked(root, nullptr);
     }
