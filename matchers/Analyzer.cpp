@@ -539,8 +539,9 @@ private:
         if (auto cs = el.getAs<CFGStmt>()) {
           auto *e = dyn_cast<Expr>(cs->getStmt());
           if (e && (isa<CallExpr>(e) || isa<CXXConstructExpr>(e))) {
-            if (auto c = CallsOf.of(e); c && isProcessLock(*c)) ProcessLockPos.push_back({c->name, Pos{b, i}, e});
-            if (auto c = CallsOf.of(e); c && c->api) Api.push_back({*c, Pos{b, i}});
+            auto c = CallsOf.of(e);
+            if (c && isProcessLock(*c)) ProcessLockPos.push_back({c->name, Pos{b, i}, e});
+            if (c && c->api) Api.push_back({*c, Pos{b, i}});
             else if (const Summary *sum = c ? summaryOf(e) : nullptr) UserCalls.push_back({*c, Pos{b, i}, sum, {}});
           }
         }
