@@ -389,6 +389,9 @@ public:
   }
 
 private:
+  // A new translation unit: nothing of the last one is kept (its declarations are gone).
+  void startUnit(ASTContext &ctx);
+
   const ASTContext *Ctx = nullptr;
   std::map<const FunctionDecl *, Entry> Map;
   std::set<const FunctionDecl *> InProgress;
@@ -2183,17 +2186,7 @@ private:
 }  // namespace
 
 Results::Entry &Results::get(const FunctionDecl &fd, ASTContext &ctx) {
-  if (Ctx != &ctx) {
-    calleeCache().map.clear();
-    Map.clear();
-    InProgress.clear();
-    Calls.clear();
-    ViolationTest.clear();
-    InTransaction.clear();
-    AllDone = false;
-    TuSchema.reset();
-    Ctx = &ctx;
-  }
+  if (Ctx != &ctx) startUnit(ctx);
   Entry &e = Map[&fd];
   if (e.done || InProgress.count(&fd)) return e;  // recursion: an empty summary
   InProgress.insert(&fd);
@@ -2208,6 +2201,12 @@ Results::Entry &Results::get(const FunctionDecl &fd, ASTContext &ctx) {
   Entry &done = Map[&fd];
   done.done = true;
   return done;
+}
+
+void Results::startUnit(ASTContext &ctx) {
+  *this = Results();
+  calleeCache().map.clear();
+  Ctx = &ctx;
 }
 
 void resetAnalysisCache() {
@@ -2264,15 +2263,7 @@ void Results::buildSchema(ASTContext &ctx, const std::vector<const StringLiteral
 
 void Results::analyzeAll(ASTContext &ctx) {
   if (Ctx == &ctx && AllDone) return;
-  if (Ctx != &ctx) {
-    calleeCache().map.clear();
-    Map.clear();
-    InProgress.clear();
-    Calls.clear();
-    ViolationTest.clear();
-    InTransaction.clear();
-    Ctx = &ctx;
-  }
+  if (Ctx != &ctx) startUnit(ctx);
   AllDone = true;  // first: the analyses below must not come back here
   // The main file's functions: callers of a function with internal linkage
   // are in its own file, and only the main file is reported on.

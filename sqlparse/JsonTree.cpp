@@ -176,18 +176,15 @@ class Decoder {
     ++p_;
     return true;
   }
-  // A key (field names have no escapes), normalized into keyBuf_ as normalizeKey does.
+  // A key (field names have no escapes), normalized into keyBuf_ without a copy.
   bool normalizedKey(std::string_view &out) {
     if (!eat('"')) return false;
-    size_t k = 0;
-    for (; p_ != end_ && *p_ != '"'; ++p_) {
-      char c = *p_;
-      if (c == '\\' || k == sizeof keyBuf_) return false;
-      if (c == '_') continue;
-      keyBuf_[k++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-    }
-    if (p_ == end_) return false;
+    const char *start = p_;
+    while (p_ != end_ && *p_ != '"' && *p_ != '\\') ++p_;
+    if (p_ == end_ || *p_ != '"') return false;
+    size_t k = normalizeKey(start, (size_t)(p_ - start), keyBuf_, sizeof keyBuf_);
     ++p_;
+    if (k > sizeof keyBuf_) return false;
     out = std::string_view(keyBuf_, k);
     return true;
   }

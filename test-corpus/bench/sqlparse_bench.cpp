@@ -40,21 +40,14 @@ BENCHMARK(BM_AnalyzeDistinct);
 
 // The tree alone, by the route sqlparse takes (libpg_query's JSON decoded into the
 // protobuf-c messages) and by the protobuf route it replaced (pack + unpack).
-void BM_TreeViaJson(benchmark::State &state) {
+void BM_Tree(benchmark::State &state, tree::ParseTree (*parse)(const std::string &)) {
   std::vector<std::string> sqls = statements(64);
   size_t i = 0;
-  for (auto _ : state) benchmark::DoNotOptimize(tree::parse(normalize(sqls[i++ % sqls.size()]).text));
+  for (auto _ : state) benchmark::DoNotOptimize(parse(normalize(sqls[i++ % sqls.size()]).text));
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_TreeViaJson);
-
-void BM_TreeViaProtobuf(benchmark::State &state) {
-  std::vector<std::string> sqls = statements(64);
-  size_t i = 0;
-  for (auto _ : state) benchmark::DoNotOptimize(tree::parseViaProtobuf(normalize(sqls[i++ % sqls.size()]).text));
-  state.SetItemsProcessed(state.iterations());
-}
-BENCHMARK(BM_TreeViaProtobuf);
+BENCHMARK_CAPTURE(BM_Tree, ViaJson, &tree::parse);
+BENCHMARK_CAPTURE(BM_Tree, ViaProtobuf, &tree::parseViaProtobuf);
 
 // Code repeats its SQL: the same few texts again and again hit the memo.
 void BM_AnalyzeRepeated(benchmark::State &state) {
