@@ -28,6 +28,7 @@
 
 #include <functional>
 #include <unordered_map>
+#include <unordered_set>
 #include <map>
 #include <optional>
 
@@ -340,6 +341,7 @@ struct Summary {
 };
 
 class FunctionAnalysis;
+bool firstLookEnabled();
 
 // Findings and summary per function, computed once per translation unit;
 // a function's callees are summarized first, recursion gets an empty summary.
@@ -382,6 +384,17 @@ public:
     return c != Calls.end() && t != InTransaction.end() && c->second.first > 0 && t->second == c->second.first;
   }
 
+  // The first look may settle this function without the full analysis: the whole unit was
+  // walked (analyzeAll), nothing in it refers to the function (no caller needs its summary,
+  // no pointer to it escapes), and it is not called where the AST shows no call (a destructor,
+  // an override reached through a virtual call).
+  bool mayLookFirst(const FunctionDecl &fd) const {
+    if (!AllDone || !firstLookEnabled() || Referenced.count(fd.getCanonicalDecl())) return false;
+    if (isa<CXXDestructorDecl>(fd)) return false;
+    if (auto *m = dyn_cast<CXXMethodDecl>(&fd); m && m->isVirtual()) return false;
+    return true;
+  }
+
   bool protectedByAllCallers(const FunctionDecl &fd) const {
     if (fd.isExternallyVisible()) return false;  // callers in other files are not seen
     auto it = Calls.find(fd.getCanonicalDecl());
@@ -400,12 +413,19 @@ private:
   std::map<const FunctionDecl *, int> InTransaction;
   std::unique_ptr<sql::Schema> TuSchema;
   std::vector<const FunctionDecl *> Functions;  // the main file's, as analyzeAll found them
+  std::unordered_set<const Decl *> Referenced;  // functions the main file refers to (canonical)
 };
 
 Results &results() {
   static Results r;
   return r;
 }
+
+bool &firstLookFlag() {
+  static bool on = true;
+  return on;
+}
+bool firstLookEnabled() { return firstLookFlag(); }
 
 // Summaries of functions defined in other files, by USR (the CLI's first pass).
 std::map<std::string, Summary> &externalSummaries() {
@@ -436,7 +456,7 @@ public:
   std::vector<Finding> run() {
     if (Ran) return {};
     Ran = true;
-    if (!FD.hasBody() || !(mentionsApi(FD.getBody(), CallsOf) || callsSummarized(FD.getBody()))) return {};
+    if (!FD.hasBody() || firstLook() != Look::Analyze) return {};
     CFG::BuildOptions opts;
     opts.setAllAlwaysAdd();
     Cfg = CFG::buildCFG(&FD, FD.getBody(), &Ctx, opts);
@@ -490,6 +510,103 @@ public:
 
   Summary takeSummary() { return std::move(Sum); }
 
+  // ---- the first look ---------------------------------------------------
+  // One walk of the body before any CFG. Nothing: no database call and no call of a
+  // function that does database work. Settled: nothing else in the file needs this
+  // function's summary (Results::mayLookFirst), every SQL text it runs is one plain
+  // literal, and no rule can apply to them: every rule pairs a write of a table with a
+  // check of the same table (or is about a single statement that does both, or that
+  // does not parse, or a poll the schema knows). Analyze: the rest.
+  enum class Look { Nothing, Settled, Analyze };
+  Look firstLook() {
+    bool settle = !Dumping && results().mayLookFirst(FD);
+    std::vector<std::shared_ptr<const sql::ParsedSql>> texts;
+    bool any = false;
+    lookAt(FD.getBody(), settle, any, texts);
+    if (!any) return Look::Nothing;
+    return settle && noRuleApplies(texts, results().schema()) ? Look::Settled : Look::Analyze;
+  }
+
+  void lookAt(const Stmt *s, bool &settle, bool &any, std::vector<std::shared_ptr<const sql::ParsedSql>> &texts) {
+    if (!s) return;
+    if (isa<LambdaExpr>(s) || isa<BlockExpr>(s)) settle = false;
+    if (isa<CallExpr>(s) || isa<CXXConstructExpr>(s)) {
+      const Expr *e = cast<Expr>(s);
+      if (std::optional<Call> c = CallsOf.of(e); c && c->api) {
+        any = true;
+        if (settle) settle = literalSql(*c, texts);
+      } else if (const Summary *sum = summaryOf(e)) {
+        any = true;
+        if (settle && c) settle = wrappedLiteralSql(*c, *sum, texts);
+      }
+    }
+    for (const Stmt *child : s->children()) lookAt(child, settle, any, texts);
+  }
+
+  // The SQL argument as one plain literal (possibly made a string object), or null.
+  static const StringLiteral *plainLiteral(const Expr *e) {
+    for (int guard = 0; guard < 4; ++guard) {
+      e = strip(e);
+      if (auto *sl = dyn_cast_or_null<StringLiteral>(e)) return sl;
+      auto *k = dyn_cast_or_null<CXXConstructExpr>(e);
+      if (!k || k->getNumArgs() < 1) return nullptr;
+      for (unsigned i = 1; i < k->getNumArgs(); ++i)
+        if (!isa<CXXDefaultArgExpr>(k->getArg(i))) return nullptr;  // std::string(p, n): not all of it
+      e = k->getArg(0);
+    }
+    return nullptr;
+  }
+
+  // An API call: its SQL is a plain literal (kept), or it takes no SQL text. False: the
+  // text is built, chosen or named (prepared elsewhere), which only the analysis follows.
+  static bool literalSql(const Call &c, std::vector<std::shared_ptr<const sql::ParsedSql>> &texts) {
+    const ApiEntry *api = c.api;
+    if (api->role == Role::ExecPrepared) return false;
+    if (api->role != Role::Execute && api->role != Role::Prepare) return true;
+    if (api->format >= 0 || api->sql < 0) return false;
+    const StringLiteral *sl = plainLiteral(c.arg(api->sql));
+    if (!sl) return false;
+    texts.push_back(sql::analyzeSql(utf8(sl)));
+    return true;
+  }
+
+  // A call of a function that runs SQL: only a wrapper running the SQL passed to it,
+  // here a plain literal. A function with SQL of its own has its calls counted by the
+  // analysis (whether callers serialize), so it is not settled here.
+  static bool wrappedLiteralSql(const Call &c, const Summary &sum,
+                                std::vector<std::shared_ptr<const sql::ParsedSql>> &texts) {
+    for (const Summary::Stmt &ss : sum.stmts) {
+      const StringLiteral *sl = ss.sqlParam >= 0 ? plainLiteral(c.arg(ss.sqlParam)) : nullptr;
+      if (!sl) return false;
+      texts.push_back(sql::analyzeSql(utf8(sl)));
+    }
+    return true;
+  }
+
+  // No table is written by one statement and read or written by another (or read and
+  // written by one), every text parses, and no poll meets a schema column.
+  static bool noRuleApplies(const std::vector<std::shared_ptr<const sql::ParsedSql>> &texts,
+                            const sql::Schema *schema) {
+    std::map<std::string, std::pair<int, int>> touched;  // table -> (statements touching it, writing it)
+    for (const auto &p : texts) {
+      if (!p->ok || p->fallback) return false;
+      std::map<std::string, int> mine;  // table -> 1 read, 2 written
+      for (const sql::Facts &f : p->statements) {
+        if (schema && f.kind == sql::StmtKind::Select && !f.rangeColumns.empty()) return false;
+        for (const std::string &t : f.tablesRead) mine[t] |= 1;
+        if (!f.targetTable.empty()) mine[f.targetTable] |= 2;
+      }
+      for (const auto &[t, how] : mine) {
+        if (how == 3) return false;
+        auto &[n, w] = touched[t];
+        ++n;
+        if (how & 2) ++w;
+        if (n >= 2 && w >= 1) return false;
+      }
+    }
+    return true;
+  }
+
   // Why resolveSql gave up, in words.
   std::string describeUnresolved(const Expr *e) {
     e = strip(e);
@@ -504,6 +621,7 @@ public:
 
   // The events as text, for --dump-events.
   std::string dump() {
+    Dumping = true;
     run();
     std::string out = "function " + FD.getNameAsString() + "\n";
     for (const Statement &s : Ev.statements) {
@@ -2181,6 +2299,7 @@ private:
   FunctionEvents Ev;
   std::vector<Finding> Unresolved;
   bool Ran = false;
+  bool Dumping = false;  // --dump-events: every function is analyzed, for its events
 };
 
 }  // namespace
@@ -2209,6 +2328,8 @@ void Results::startUnit(ASTContext &ctx) {
   Ctx = &ctx;
 }
 
+void setFirstLook(bool on) { firstLookFlag() = on; }
+
 void resetAnalysisCache() {
   results() = Results();
   calleeCache().map.clear();
@@ -2223,8 +2344,22 @@ public:
   std::vector<const StringLiteral *> Ddl;
   bool shouldVisitTemplateInstantiations() const { return true; }
   bool shouldVisitLambdaBodies() const { return true; }
+  std::unordered_set<const Decl *> Referenced;
   bool VisitFunctionDecl(FunctionDecl *fd) {
     if (fd->doesThisDeclarationHaveABody() && !fd->isDependentContext()) Found.push_back(fd);
+    return true;
+  }
+  // every function the file names: called, or its address taken
+  bool VisitDeclRefExpr(DeclRefExpr *e) {
+    if (auto *f = dyn_cast<FunctionDecl>(e->getDecl())) Referenced.insert(f->getCanonicalDecl());
+    return true;
+  }
+  bool VisitMemberExpr(MemberExpr *e) {
+    if (auto *f = dyn_cast<FunctionDecl>(e->getMemberDecl())) Referenced.insert(f->getCanonicalDecl());
+    return true;
+  }
+  bool VisitCXXConstructExpr(CXXConstructExpr *e) {
+    Referenced.insert(e->getConstructor()->getCanonicalDecl());
     return true;
   }
   bool VisitStringLiteral(StringLiteral *sl) {
@@ -2273,6 +2408,7 @@ void Results::analyzeAll(ASTContext &ctx) {
     if (sm.isInMainFile(sm.getExpansionLoc(d->getLocation()))) v.TraverseDecl(d);
   buildSchema(ctx, v.Ddl);
   Functions = std::move(v.Found);
+  Referenced = std::move(v.Referenced);
   for (const FunctionDecl *fd : Functions) get(*fd, ctx);
 }
 

@@ -136,6 +136,17 @@ TEST_P(Corpus, ClangTidyPluginMatchesExpectationsAndCli) {
   EXPECT_EQ(tOut.out, cOut.out);
 }
 
+// The first look settles functions without the full analysis only where no rule can
+// apply: every report, remarks and unresolved SQL included, is the same byte for byte.
+TEST_P(Corpus, FirstLookSettlesNothingTheAnalysisWouldReport) {
+  std::string file = std::string(SQLRACE_CORPUS_DIR) + "/" + GetParam();
+  std::string cmd = std::string(SQLRACE_CLI) + " --verbose " + file + " --" + flagsFor(file);
+  RunResult quick = run(cmd);
+  RunResult full = run(std::string(SQLRACE_CLI) + " --full-analysis --verbose " + file + " --" + flagsFor(file));
+  EXPECT_EQ(quick.status, full.status);
+  EXPECT_EQ(quick.out, full.out);
+}
+
 INSTANTIATE_TEST_SUITE_P(Cases, Corpus, ::testing::ValuesIn(listCases()),
                          [](const ::testing::TestParamInfo<std::string> &i) {
                            std::string n = i.param;
@@ -336,6 +347,9 @@ TEST(BadInput, UnresolvedSqlIsSaidInVerboseOutputOnly) {
   EXPECT_EQ(verbose.status, 0) << verbose.out;
   std::vector<std::string> problems = compare(parseExpectations(readFile(file)), parseDiagnostics(verbose.out, file));
   EXPECT_TRUE(problems.empty()) << report(problems, verbose.out);
+  // the first look leaves every text it cannot read as a literal to the analysis, which says why
+  RunResult full = run(std::string(SQLRACE_CLI) + " --verbose --full-analysis " + file + " --" + flagsFor(file));
+  EXPECT_EQ(verbose.out, full.out);
 }
 }  // namespace
 
@@ -707,6 +721,19 @@ TEST(Scale, ParallelRunGivesTheSameFindings) {
   EXPECT_FALSE(sortedFingerprints(one.out).empty());
   EXPECT_EQ(sortedFingerprints(one.out), sortedFingerprints(two.out));
   EXPECT_EQ(sortedFingerprints(one.out), sortedFingerprints(three.out));
+}
+
+TEST(Scale, FirstLookChangesNothingAcrossFiles) {
+  // summaries across files, wrappers and helpers in other files: the same report either way
+  std::string cmd = std::string(SQLRACE_CLI) + " -p " SQLRACE_EXAMPLE_BUILD " --verbose";
+  RunResult quick = run(cmd), full = run(cmd + " --full-analysis");
+  EXPECT_EQ(quick.status, 1) << quick.out;
+  EXPECT_EQ(quick.out, full.out);
+  std::string dir = multifileProject();
+  RunResult q2 = run(std::string(SQLRACE_CLI) + " -p " + dir + " --verbose");
+  RunResult f2 = run(std::string(SQLRACE_CLI) + " -p " + dir + " --verbose --full-analysis");
+  EXPECT_EQ(q2.status, 1) << q2.out;
+  EXPECT_EQ(q2.out, f2.out);
 }
 
 TEST(Scale, ParallelTextReportIsTheSameBytes) {

@@ -98,6 +98,9 @@ llvm::cl::opt<std::string> ProgressFile("progress-file", llvm::cl::Hidden, llvm:
                                                       "parent to show as progress"));
 llvm::cl::opt<bool> DumpEvents("dump-events", llvm::cl::cat(Category),
                                 llvm::cl::desc("Print the statements, executions and dependences of each function"));
+llvm::cl::opt<bool> FullAnalysis("full-analysis", llvm::cl::Hidden, llvm::cl::cat(Category),
+                                  llvm::cl::desc("Analyze every function in full, also those the first look "
+                                                 "settles (no rule can apply); the findings are the same"));
 llvm::cl::opt<std::string> ResourceDir("resource-dir", llvm::cl::cat(Category),
                                        llvm::cl::desc("Clang resource directory (builtin headers)"),
                                        llvm::cl::init(SQLRACE_CLANG_RESOURCE_DIR));
@@ -641,6 +644,7 @@ int main(int argc, const char **argv) {
   llvm::cl::HideUnrelatedOptions(Category);
   if (!llvm::cl::ParseCommandLineOptions(nargs, argv, Overview, &llvm::errs())) return 2;
   RootDir();  // now, before any chdir
+  sqlrace::setFirstLook(!FullAnalysis);
   if (ListRules) {
     for (const sqlrace::RuleInfo &r : sqlrace::allRules()) llvm::outs() << r.id << "\t" << r.summary << "\n";
     return 0;
@@ -807,6 +811,7 @@ int main(int argc, const char **argv) {
     // the arguments every child shares: settings, and every file (the shard picks its own)
     auto commonChildArgs = [&](std::vector<std::string> &args) {
       if (NoCrossFile) args.push_back("--no-cross-file");
+      if (FullAnalysis) args.push_back("--full-analysis");
       if (Verbose) args.push_back("--verbose");
       if (RequireNolintReason) args.push_back("--require-nolint-reason");
       if (!ConfigPath.empty()) args.push_back("--config=" + ConfigPath.getValue());

@@ -31,6 +31,12 @@ const std::vector<const clang::FunctionDecl *> &mainFileFunctions(clang::ASTCont
 std::string exportSummaries(clang::ASTContext &ctx);
 bool importSummaries(const std::string &json, std::string &error);
 
+// A first look at each function, before its CFG is built, settles the functions where
+// no rule can apply: every SQL text it runs is a plain literal, no table is both checked
+// and written there, and nothing else in the file calls it. Off: every function gets
+// the whole analysis (the CLI's --full-analysis; tests compare the two).
+void setFirstLook(bool on);
+
 // Forgets the per-translation-unit cache (for a new run over the same AST).
 void resetAnalysisCache();
 
