@@ -384,10 +384,11 @@ public:
     return c != Calls.end() && t != InTransaction.end() && c->second.first > 0 && t->second == c->second.first;
   }
 
-  // The first look may settle this function without the full analysis: the whole unit was
-  // walked (analyzeAll), nothing in it refers to the function (no caller needs its summary,
-  // no pointer to it escapes), and it is not called where the AST shows no call (a destructor,
-  // an override reached through a virtual call).
+  // No caller in this unit needs the function's summary, so the first look may settle it
+  // without the full analysis: the whole unit was walked (analyzeAll), nothing in it refers
+  // to the function (no call, no pointer to it escapes), and it is not called where the AST
+  // shows no call (a destructor, an override reached through a virtual call). Summaries for
+  // other files come from their own pass (exportSummaries), where this is never true.
   bool mayLookFirst(const FunctionDecl &fd) const {
     if (!AllDone || !firstLookEnabled() || Referenced.count(fd.getCanonicalDecl())) return false;
     if (isa<CXXDestructorDecl>(fd)) return false;
@@ -493,7 +494,7 @@ public:
           if (rules::transactionScopedLock(f)) autocommitLock = true;
     Ev.opaqueCalls = autocommitLock && callsOpaqueProjectFunction(FD.getBody());
     Ev.schema = results().schema();
-    extractSummary();
+    if (!results().mayLookFirst(FD)) extractSummary();  // else no caller here asks for it
     // parameter markers are for callers; the rules see statements only
     for (Execution &x : Ev.executions) {
       auto strip = [](std::set<int> &d) {
@@ -530,6 +531,12 @@ public:
   void lookAt(const Stmt *s, bool &settle, bool &any, std::vector<std::shared_ptr<const sql::ParsedSql>> &texts) {
     if (!s) return;
     if (isa<LambdaExpr>(s) || isa<BlockExpr>(s)) settle = false;
+    if (auto *e = dyn_cast<Expr>(s); e && !Seen.violationMarker) Seen.violationMarker = isViolationMarker(e);
+    if (auto *ce = dyn_cast<CallExpr>(s)) {
+      const FunctionDecl *def = nullptr;
+      if (ce->getDirectCallee() && ce->getDirectCallee()->hasBody(def) && def != &FD && Seen.helperSet.insert(def).second)
+        Seen.helpers.push_back(def);
+    }
     if (isa<CallExpr>(s) || isa<CXXConstructExpr>(s)) {
       const Expr *e = cast<Expr>(s);
       if (std::optional<Call> c = CallsOf.of(e); c && c->api) {
@@ -909,15 +916,30 @@ private:
   // SQLITE_CONSTRAINT(_UNIQUE/_PRIMARYKEY), MySQL ER_DUP_ENTRY (1062).
   bool mentionsUniqueViolation(const Stmt *s) const {
     if (!s) return false;
-    if (auto *e = dyn_cast<Expr>(s)) {
+    if (auto *e = dyn_cast<Expr>(s); e && isViolationMarker(e)) return true;
+    for (const Stmt *c : s->children())
+      if (mentionsUniqueViolation(c)) return true;
+    return false;
+  }
+
+  bool isViolationMarker(const Expr *e) const {
+    {
       // the constants are macros (SQLITE_CONSTRAINT, ER_DUP_ENTRY): look at integer literals and
       // parenthesized integer expressions from them (SQLITE_CONSTRAINT_UNIQUE is (19 | (8<<8)));
       // NULL's ((void*)0) and the like are not asked for their macro name, which is costly
-      bool integral = isa<IntegerLiteral>(e);
-      if (auto *pe = dyn_cast<ParenExpr>(e)) {
-        const Expr *in = pe->getSubExpr()->IgnoreParens();
-        integral = isa<IntegerLiteral>(in) || isa<BinaryOperator>(in);
-      }
+      // Only the values those macros have are asked for a name: SQLITE_CONSTRAINT 19, its
+      // _UNIQUE and _PRIMARYKEY forms (19 | (8<<8)) and (19 | (6<<8)), ER_DUP_KEY 1022,
+      // ER_DUP_ENTRY 1062, ER_DUP_ENTRY_WITH_KEY_NAME 1586.
+      auto candidate = [](const Expr *x) {
+        if (auto *il = dyn_cast<IntegerLiteral>(x)) {
+          uint64_t v = il->getValue().getLimitedValue();
+          return v == 19 || v == 1022 || v == 1062 || v == 1586;
+        }
+        auto *bo = dyn_cast<BinaryOperator>(x);
+        return bo && bo->getOpcode() == BO_Or;
+      };
+      bool integral = isa<IntegerLiteral>(e) && candidate(e);
+      if (auto *pe = dyn_cast<ParenExpr>(e)) integral = candidate(pe->getSubExpr()->IgnoreParens());
       SourceLocation l = integral ? e->getBeginLoc() : SourceLocation();
       if (integral && l.isMacroID()) {
         llvm::StringRef m = Lexer::getImmediateMacroName(l, SM, Ctx.getLangOpts());
@@ -930,30 +952,20 @@ private:
       if (auto *il = dyn_cast<IntegerLiteral>(e))
         if (il->getValue() == 1062) return true;
     }
-    for (const Stmt *c : s->children())
-      if (mentionsUniqueViolation(c)) return true;
     return false;
   }
 
-  // Cheap first look: the body, or a helper it calls, mentions a unique-violation marker at all.
-  bool mayTestViolation(const Stmt *body) {
-    if (mentionsUniqueViolation(body)) return true;
-    bool found = false;
-    std::function<void(const Stmt *)> visit = [&](const Stmt *s) {
-      if (!s || found) return;
-      if (auto *ce = dyn_cast<CallExpr>(s)) {
-        const FunctionDecl *def = nullptr;
-        if (ce->getDirectCallee() && ce->getDirectCallee()->hasBody(def) && def != &FD) {
-          auto &memo = results().ViolationTest;
-          auto it = memo.find(def);
-          if (it == memo.end()) it = memo.emplace(def, mentionsUniqueViolation(def->getBody())).first;
-          found = it->second;
-        }
-      }
-      for (const Stmt *c : s->children()) visit(c);
-    };
-    visit(body);
-    return found;
+  // Cheap first look: the body, or a helper it calls, mentions a unique-violation marker at
+  // all (both seen by the first look's walk).
+  bool mayTestViolation() {
+    if (Seen.violationMarker) return true;
+    for (const FunctionDecl *def : Seen.helpers) {
+      auto &memo = results().ViolationTest;
+      auto it = memo.find(def);
+      if (it == memo.end()) it = memo.emplace(def, mentionsUniqueViolation(def->getBody())).first;
+      if (it->second) return true;
+    }
+    return false;
   }
 
   // The condition tests for a unique violation itself, through a flag set from
@@ -1059,7 +1071,7 @@ private:
     for (const Statement &st : Ev.statements)
       for (const sql::Facts &f : st.parsed->statements) anyInsert = anyInsert || f.kind == sql::StmtKind::Insert;
     if (!anyInsert) return;
-    if (mayTestViolation(FD.getBody()))
+    if (mayTestViolation())
       for (const CFGBlock *b : *Cfg) {
         auto *cond = dyn_cast_or_null<Expr>(b->getTerminatorCondition());
         if (cond && conditionTestsViolation(cond, Pos{b, (unsigned)b->size()})) tests.push_back(b);
@@ -2299,7 +2311,13 @@ private:
   FunctionEvents Ev;
   std::vector<Finding> Unresolved;
   bool Ran = false;
-  bool Dumping = false;  // --dump-events: every function is analyzed, for its events
+  bool Dumping = false;
+  // What the first look's walk saw on the way: a unique-violation marker, the helpers called.
+  struct {
+    bool violationMarker = false;
+    std::vector<const FunctionDecl *> helpers;  // in the order first called
+    llvm::SmallPtrSet<const FunctionDecl *, 8> helperSet;
+  } Seen;  // --dump-events: every function is analyzed, for its events
 };
 
 }  // namespace
