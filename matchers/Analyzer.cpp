@@ -368,6 +368,8 @@ public:
   // every caller serializes before calling it: its races are the callers' to protect.
   // Memo per function of the unit: does its body test for a unique violation?
   std::map<const FunctionDecl *, bool> ViolationTest;
+  // Memo per function of the unit: declared in a library's header (callsOpaqueProjectFunction).
+  llvm::DenseMap<const FunctionDecl *, bool> LibraryFunction;
 
   // The project's schema with the DDL of this translation unit's string literals applied.
   const sql::Schema *schema() const { return TuSchema && !TuSchema->empty() ? TuSchema.get() : nullptr; }
@@ -528,8 +530,20 @@ public:
     return settle && noRuleApplies(texts, results().schema()) ? Look::Settled : Look::Analyze;
   }
 
-  void lookAt(const Stmt *s, bool &settle, bool &any, std::vector<std::shared_ptr<const sql::ParsedSql>> &texts) {
-    if (!s) return;
+  // (In source order, with a work list rather than recursion: expressions can nest deeply.)
+  void lookAt(const Stmt *root, bool &settle, bool &any, std::vector<std::shared_ptr<const sql::ParsedSql>> &texts) {
+    llvm::SmallVector<const Stmt *, 64> work{root};
+    while (!work.empty()) {
+      const Stmt *s = work.pop_back_val();
+      if (!s) continue;
+      lookAtOne(s, settle, any, texts);
+      size_t at = work.size();
+      for (const Stmt *child : s->children()) work.push_back(child);
+      std::reverse(work.begin() + at, work.end());
+    }
+  }
+
+  void lookAtOne(const Stmt *s, bool &settle, bool &any, std::vector<std::shared_ptr<const sql::ParsedSql>> &texts) {
     if (isa<LambdaExpr>(s) || isa<BlockExpr>(s)) settle = false;
     if (auto *e = dyn_cast<Expr>(s); e && !Seen.violationMarker) Seen.violationMarker = isViolationMarker(e);
     if (auto *ce = dyn_cast<CallExpr>(s)) {
@@ -547,7 +561,6 @@ public:
         if (settle && c) settle = wrappedLiteralSql(*c, *sum, texts);
       }
     }
-    for (const Stmt *child : s->children()) lookAt(child, settle, any, texts);
   }
 
   // The SQL argument as one plain literal (possibly made a string object), or null.
@@ -1004,11 +1017,8 @@ private:
       const FunctionDecl *callee = ce->getDirectCallee();
       const FunctionDecl *def = nullptr;
       if (callee && !callee->hasBody(def)) {
-        SourceLocation at = SM.getExpansionLoc(callee->getLocation());
-        llvm::StringRef file = SM.getFilename(at);
-        bool library = SM.isInSystemHeader(at) || startsWith(file, "/usr/") || file.empty();
         // (the library test first: it is cheaper than building the name for the catalog)
-        if (!library && !lookupApi(qualifiedName(callee), (int)ce->getNumArgs()))
+        if (!isLibraryFunction(callee) && !lookupApi(qualifiedName(callee), (int)ce->getNumArgs()))
           for (const Expr *a : ce->arguments()) {
             QualType t = a->getType();
             if ((t->isPointerType() || t->isReferenceType()) && t->getPointeeType()->isRecordType()) return true;
@@ -1019,6 +1029,18 @@ private:
     for (const Stmt *c : s->children())
       if (callsOpaqueProjectFunction(c)) return true;
     return false;
+  }
+
+  // Declared in a system header or under /usr: a library's function, not the project's.
+  bool isLibraryFunction(const FunctionDecl *callee) const {
+    auto &memo = results().LibraryFunction;
+    auto it = memo.find(callee);
+    if (it != memo.end()) return it->second;
+    SourceLocation at = SM.getExpansionLoc(callee->getLocation());
+    llvm::StringRef file = SM.getFilename(at);
+    bool library = SM.isInSystemHeader(at) || startsWith(file, "/usr/") || file.empty();
+    memo.try_emplace(callee, library);
+    return library;
   }
 
   // SQLSTATE 40001 (serialization_failure) or 40P01 (deadlock) tested, or caught
@@ -1804,7 +1826,7 @@ private:
 
   bool serializableObject(const Expr *e) const {
     e = strip(e);
-    if (!e) return false;
+    if (!e || !Ctx.getLangOpts().CPlusPlus) return false;  // a transaction type's template argument
     std::string t = e->getType().getCanonicalType().getAsString();
     return t.find("serializable") != std::string::npos;
   }
@@ -2363,6 +2385,29 @@ public:
   bool shouldVisitTemplateInstantiations() const { return true; }
   bool shouldVisitLambdaBodies() const { return true; }
   std::unordered_set<const Decl *> Referenced;
+  // Statements are walked here by hand, which costs a fraction of the visitor's generic walk
+  // per node; what can declare something (a declaration statement, a lambda, a block) goes
+  // back to the visitor, so nested functions and local classes are found as before.
+  // (In source order, and with a work list rather than recursion: expressions can nest deeply.)
+  bool TraverseStmt(Stmt *root, DataRecursionQueue * = nullptr) {
+    llvm::SmallVector<Stmt *, 64> work{root};
+    while (!work.empty()) {
+      Stmt *s = work.pop_back_val();
+      if (!s) continue;
+      if (isa<DeclStmt>(s) || isa<LambdaExpr>(s) || isa<BlockExpr>(s)) {
+        RecursiveASTVisitor::TraverseStmt(s);
+        continue;
+      }
+      if (auto *sl = dyn_cast<StringLiteral>(s)) VisitStringLiteral(sl);
+      else if (auto *d = dyn_cast<DeclRefExpr>(s)) VisitDeclRefExpr(d);
+      else if (auto *m = dyn_cast<MemberExpr>(s)) VisitMemberExpr(m);
+      else if (auto *k = dyn_cast<CXXConstructExpr>(s)) VisitCXXConstructExpr(k);
+      size_t at = work.size();
+      for (Stmt *c : s->children()) work.push_back(c);
+      std::reverse(work.begin() + at, work.end());
+    }
+    return true;
+  }
   bool VisitFunctionDecl(FunctionDecl *fd) {
     if (fd->doesThisDeclarationHaveABody() && !fd->isDependentContext()) Found.push_back(fd);
     return true;
