@@ -2333,13 +2333,13 @@ private:
   FunctionEvents Ev;
   std::vector<Finding> Unresolved;
   bool Ran = false;
-  bool Dumping = false;
+  bool Dumping = false;  // --dump-events: every function is analyzed, for its events
   // What the first look's walk saw on the way: a unique-violation marker, the helpers called.
   struct {
     bool violationMarker = false;
     std::vector<const FunctionDecl *> helpers;  // in the order first called
     llvm::SmallPtrSet<const FunctionDecl *, 8> helperSet;
-  } Seen;  // --dump-events: every function is analyzed, for its events
+  } Seen;
 };
 
 }  // namespace
