@@ -351,8 +351,13 @@ public:
     std::vector<Finding> findings;
     Summary summary;
     bool done = false;
+    bool summarized = false;  // false: settled by the first look, or no caller was expected
   };
   Entry &get(const FunctionDecl &fd, ASTContext &ctx);
+  // The function's summary for a caller. A function analyzed without one (mayLookFirst: no
+  // caller was seen in the file) is analyzed again for it when a caller turns up anyway (a
+  // helper in a header calling it, the summaries for other files).
+  const Summary &summaryFor(const FunctionDecl &fd, ASTContext &ctx);
   // A call of `callee` seen while analyzing its caller, and whether the caller
   // serializes (a lock, SERIALIZABLE, BEGIN IMMEDIATE) before it on every path.
   void countCall(const FunctionDecl *callee, bool serialized) {
@@ -454,12 +459,18 @@ class FunctionAnalysis {
   using Deps = std::set<int>;
 
 public:
-  FunctionAnalysis(const FunctionDecl &fd, ASTContext &ctx) : FD(fd), Ctx(ctx), SM(ctx.getSourceManager()) {}
+  // summaryOnly: the summary is all that is wanted (no first look, no rules, no counting
+  // of calls: the function's findings were worked out before).
+  FunctionAnalysis(const FunctionDecl &fd, ASTContext &ctx, bool summaryOnly = false)
+      : FD(fd), Ctx(ctx), SM(ctx.getSourceManager()), SummaryOnly(summaryOnly) {}
 
   std::vector<Finding> run() {
     if (Ran) return {};
     Ran = true;
-    if (!FD.hasBody() || firstLook() != Look::Analyze) return {};
+    if (!FD.hasBody()) return {};
+    Look look = firstLook();
+    Summarized = look == Look::Nothing;  // no database work: the empty summary is the summary
+    if (look != Look::Analyze) return {};
     CFG::BuildOptions opts;
     opts.setAllAlwaysAdd();
     Cfg = CFG::buildCFG(&FD, FD.getBody(), &Ctx, opts);
@@ -475,7 +486,7 @@ public:
       if (Retries.empty()) computeRetries();
       return Retries[x] != 0;
     };
-    countCalls();
+    if (!SummaryOnly) countCalls();
     Ev.dominates = [this](int a, int b) { return execDominates(a, b); };
     Ev.postDominates = [this](int a, int b) {
       const Pos &pa = ExecPos[a], &pb = ExecPos[b];
@@ -496,7 +507,11 @@ public:
           if (rules::transactionScopedLock(f)) autocommitLock = true;
     Ev.opaqueCalls = autocommitLock && callsOpaqueProjectFunction(FD.getBody());
     Ev.schema = results().schema();
-    if (!results().mayLookFirst(FD)) extractSummary();  // else no caller here asks for it
+    if (SummaryOnly || !results().mayLookFirst(FD)) {  // else no caller is expected to ask
+      extractSummary();
+      Summarized = true;
+    }
+    if (SummaryOnly) return {};
     // parameter markers are for callers; the rules see statements only
     for (Execution &x : Ev.executions) {
       auto strip = [](std::set<int> &d) {
@@ -512,6 +527,7 @@ public:
   }
 
   Summary takeSummary() { return std::move(Sum); }
+  bool summarized() const { return Summarized; }
 
   // ---- the first look ---------------------------------------------------
   // One walk of the body before any CFG. Nothing: no database call and no call of a
@@ -522,7 +538,7 @@ public:
   // does not parse, or a poll the schema knows). Analyze: the rest.
   enum class Look { Nothing, Settled, Analyze };
   Look firstLook() {
-    bool settle = !Dumping && results().mayLookFirst(FD);
+    bool settle = !Dumping && !SummaryOnly && results().mayLookFirst(FD);
     std::vector<std::shared_ptr<const sql::ParsedSql>> texts;
     bool any = false;
     lookAt(FD.getBody(), settle, any, texts);
@@ -716,8 +732,8 @@ private:
       if (!callee || callee->hasBody() || (externalSummaries().empty() && pendingSummaries().empty())) return nullptr;
       return externalSummary(usrOf(callee->getCanonicalDecl()));
     }
-    Results::Entry &r = results().get(*def, Ctx);
-    return r.done && !r.summary.empty() ? &r.summary : nullptr;
+    const Summary &sum = results().summaryFor(*def, Ctx);
+    return !sum.empty() ? &sum : nullptr;
   }
 
   bool callsSummarized(const Stmt *s) {
@@ -2334,6 +2350,8 @@ private:
   std::vector<Finding> Unresolved;
   bool Ran = false;
   bool Dumping = false;  // --dump-events: every function is analyzed, for its events
+  bool SummaryOnly = false;
+  bool Summarized = false;  // Sum is the function's summary
   // What the first look's walk saw on the way: a unique-violation marker, the helpers called.
   struct {
     bool violationMarker = false;
@@ -2355,11 +2373,26 @@ Results::Entry &Results::get(const FunctionDecl &fd, ASTContext &ctx) {
     Entry &again = Map[&fd];  // the map may have grown while callees were analyzed
     again.findings = std::move(f);
     again.summary = a.takeSummary();
+    again.summarized = a.summarized();
   }
   InProgress.erase(&fd);
   Entry &done = Map[&fd];
   done.done = true;
   return done;
+}
+
+const Summary &Results::summaryFor(const FunctionDecl &fd, ASTContext &ctx) {
+  Entry &e = get(fd, ctx);
+  if (!e.done || e.summarized || InProgress.count(&fd) || fd.isDependentContext() || fd.isInvalidDecl())
+    return e.summary;
+  InProgress.insert(&fd);
+  FunctionAnalysis a(fd, ctx, /*summaryOnly=*/true);
+  a.run();
+  InProgress.erase(&fd);
+  Entry &again = Map[&fd];  // the map may have grown while callees were analyzed
+  again.summary = a.takeSummary();
+  again.summarized = true;
+  return again.summary;
 }
 
 void Results::startUnit(ASTContext &ctx) {
@@ -2564,9 +2597,8 @@ std::string exportSummaries(ASTContext &ctx) {
       if (!fd || !fd->doesThisDeclarationHaveABody() || !fd->isExternallyVisible() || fd->isDependentContext() ||
           !sm.isInMainFile(sm.getExpansionLoc(fd->getLocation())))
         continue;
-      Results::Entry &r = results().get(*fd, ctx);
-      if (!r.done || r.summary.empty()) continue;
-      const Summary &sum = r.summary;
+      const Summary &sum = results().summaryFor(*fd, ctx);
+      if (sum.empty()) continue;
       llvm::json::Object f;
       std::string usr = usrOf(fd->getCanonicalDecl());
       if (usr.empty() || usr.find_first_of("\t\n") != std::string::npos) continue;

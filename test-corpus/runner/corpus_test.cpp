@@ -723,6 +723,35 @@ TEST(Scale, ParallelRunGivesTheSameFindings) {
   EXPECT_EQ(sortedFingerprints(one.out), sortedFingerprints(three.out));
 }
 
+// A function nothing in its own file calls is settled by the first look without a summary;
+// a helper in a header that calls it asks for the summary anyway, and gets the real one.
+TEST(Scale, FirstLookLeavesNoCallerWithoutASummary) {
+  std::string dir = tempDir();
+  std::ofstream(dir + "/tags.h") << "#include <libpq-fe.h>\n"
+                                    "void add_tag(PGconn *conn, const char *name);\n"
+                                    "static inline void tag_once(PGconn *conn, const char *name) { add_tag(conn, name); }\n";
+  std::ofstream(dir + "/tags.c")
+      << "#include \"tags.h\"\n"
+         "void add_tag(PGconn *conn, const char *name) {\n"
+         "  const char *p[1] = { name };\n"
+         "  PQclear(PQexecParams(conn, \"INSERT INTO tags (name) VALUES ($1)\", 1, NULL, p, NULL, NULL, 0));\n"
+         "}\n"
+         "void ensure_tag(PGconn *conn, const char *name) {\n"
+         "  const char *p[1] = { name };\n"
+         "  PGresult *r = PQexecParams(conn, \"SELECT id FROM tags WHERE name = $1\", 1, NULL, p, NULL, NULL, 0);\n"
+         "  int found = PQntuples(r) > 0;\n"
+         "  PQclear(r);\n"
+         "  if (!found) tag_once(conn, name);\n"
+         "}\n";
+  std::string args = dir + "/tags.c -- -I" SQLRACE_PG_INCLUDE;
+  RunResult quick = run(std::string(SQLRACE_CLI) + " " + args);
+  RunResult full = run(std::string(SQLRACE_CLI) + " --full-analysis " + args);
+  EXPECT_EQ(quick.status, 1) << quick.out;
+  EXPECT_NE(quick.out.find("tags.c:11:15: warning: INSERT into 'tags' depends on an earlier check"), std::string::npos)
+      << quick.out;
+  EXPECT_EQ(quick.out, full.out);
+}
+
 TEST(Scale, FirstLookChangesNothingAcrossFiles) {
   // summaries across files, wrappers and helpers in other files: the same report either way
   std::string cmd = std::string(SQLRACE_CLI) + " -p " SQLRACE_EXAMPLE_BUILD " --verbose";
