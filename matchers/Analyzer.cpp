@@ -561,7 +561,8 @@ public:
 
   void lookAtOne(const Stmt *s, bool &settle, bool &any, std::vector<std::shared_ptr<const sql::ParsedSql>> &texts) {
     if (isa<LambdaExpr>(s) || isa<BlockExpr>(s)) settle = false;
-    if (auto *e = dyn_cast<Expr>(s); e && !Seen.violationMarker) Seen.violationMarker = isViolationMarker(e);
+    if (!Seen.violationMarker && isa<IntegerLiteral, ParenExpr, StringLiteral>(s))
+      Seen.violationMarker = isViolationMarker(cast<Expr>(s));
     if (auto *ce = dyn_cast<CallExpr>(s)) {
       const FunctionDecl *def = nullptr;
       if (ce->getDirectCallee() && ce->getDirectCallee()->hasBody(def) && def != &FD && Seen.helperSet.insert(def).second)
