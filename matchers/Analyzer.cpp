@@ -304,6 +304,46 @@ bool mentionsApi(const Stmt *s, Calls &calls) {
   return false;
 }
 
+// A constant that marks a unique violation in a test: SQLSTATE 23505 / 23000, SQLite's
+// SQLITE_CONSTRAINT(_UNIQUE/_PRIMARYKEY), MySQL's ER_DUP_ENTRY (1062) and its kin. The
+// macros are recognized by name, and only constants with those macros' values are asked
+// for it (the lookup costs more than the rest): SQLITE_CONSTRAINT 19, its _UNIQUE and
+// _PRIMARYKEY forms (19 | (8<<8)) and (19 | (6<<8)), ER_DUP_KEY 1022, ER_DUP_ENTRY 1062,
+// ER_DUP_ENTRY_WITH_KEY_NAME 1586.
+bool violationMarker(const Expr *e, const SourceManager &sm, const LangOptions &lang) {
+  auto candidate = [](const Expr *x) {
+    if (auto *il = dyn_cast<IntegerLiteral>(x)) {
+      uint64_t v = il->getValue().getLimitedValue();
+      return v == 19 || v == 1022 || v == 1062 || v == 1586;
+    }
+    auto *bo = dyn_cast<BinaryOperator>(x);
+    return bo && bo->getOpcode() == BO_Or;
+  };
+  bool integral = isa<IntegerLiteral>(e) && candidate(e);
+  if (auto *pe = dyn_cast<ParenExpr>(e)) integral = candidate(pe->getSubExpr()->IgnoreParens());
+  SourceLocation l = integral ? e->getBeginLoc() : SourceLocation();
+  if (integral && l.isMacroID()) {
+    llvm::StringRef m = Lexer::getImmediateMacroName(l, sm, lang);
+    if (m == "SQLITE_CONSTRAINT" || m == "SQLITE_CONSTRAINT_UNIQUE" || m == "SQLITE_CONSTRAINT_PRIMARYKEY" ||
+        m == "ER_DUP_ENTRY" || m == "ER_DUP_KEY" || m == "ER_DUP_ENTRY_WITH_KEY_NAME")
+      return true;
+  }
+  if (auto *sl = dyn_cast<StringLiteral>(e))
+    if (sl->getCharByteWidth() == 1 && (sl->getString() == "23505" || sl->getString() == "23000")) return true;
+  if (auto *il = dyn_cast<IntegerLiteral>(e))
+    if (il->getValue() == 1062) return true;
+  return false;
+}
+
+// What the first look needs of a function body, noted while the file is walked once
+// (analyzeAll): its calls and constructions in source order, whether it holds a lambda
+// or a block, and whether it mentions a unique-violation marker.
+struct BodyNotes {
+  std::vector<const Expr *> calls;
+  bool lambdaOrBlock = false;
+  bool violationMarker = false;
+};
+
 // Deps hold statement ids, and for a function's own parameters the markers
 // paramMarker(i) (negative), which callers replace by their argument's deps.
 // handleMarker(i) stands for "the statements of the result handle passed as parameter i".
@@ -358,6 +398,10 @@ public:
   // caller was seen in the file) is analyzed again for it when a caller turns up anyway (a
   // helper in a header calling it, the summaries for other files).
   const Summary &summaryFor(const FunctionDecl &fd, ASTContext &ctx);
+  const BodyNotes *notesOf(const FunctionDecl &fd) const {
+    auto it = Notes.find(&fd);
+    return it == Notes.end() ? nullptr : &it->second;
+  }
   // A call of `callee` seen while analyzing its caller, and whether the caller
   // serializes (a lock, SERIALIZABLE, BEGIN IMMEDIATE) before it on every path.
   void countCall(const FunctionDecl *callee, bool serialized) {
@@ -422,6 +466,8 @@ private:
   std::unique_ptr<sql::Schema> TuSchema;
   std::vector<const FunctionDecl *> Functions;  // the main file's, as analyzeAll found them
   std::unordered_set<const Decl *> Referenced;  // functions the main file refers to (canonical)
+public:
+  std::unordered_map<const FunctionDecl *, BodyNotes> Notes;  // the main file's bodies (analyzeAll)
 };
 
 Results &results() {
@@ -541,7 +587,13 @@ public:
     bool settle = !Dumping && !SummaryOnly && results().mayLookFirst(FD);
     std::vector<std::shared_ptr<const sql::ParsedSql>> texts;
     bool any = false;
-    lookAt(FD.getBody(), settle, any, texts);
+    if (const BodyNotes *notes = results().notesOf(FD)) {  // the body as the file's walk saw it
+      if (notes->lambdaOrBlock) settle = false;
+      Seen.violationMarker = notes->violationMarker;
+      for (const Expr *e : notes->calls) lookAtCall(e, settle, any, texts);
+    } else {
+      lookAt(FD.getBody(), settle, any, texts);
+    }
     if (!any) return Look::Nothing;
     return settle && noRuleApplies(texts, results().schema()) ? Look::Settled : Look::Analyze;
   }
@@ -563,20 +615,21 @@ public:
     if (isa<LambdaExpr>(s) || isa<BlockExpr>(s)) settle = false;
     if (!Seen.violationMarker && isa<IntegerLiteral, ParenExpr, StringLiteral>(s))
       Seen.violationMarker = isViolationMarker(cast<Expr>(s));
+    if (isa<CallExpr>(s) || isa<CXXConstructExpr>(s)) lookAtCall(cast<Expr>(s), settle, any, texts);
+  }
+
+  void lookAtCall(const Expr *s, bool &settle, bool &any, std::vector<std::shared_ptr<const sql::ParsedSql>> &texts) {
     if (auto *ce = dyn_cast<CallExpr>(s)) {
       const FunctionDecl *def = nullptr;
       if (ce->getDirectCallee() && ce->getDirectCallee()->hasBody(def) && def != &FD && Seen.helperSet.insert(def).second)
         Seen.helpers.push_back(def);
     }
-    if (isa<CallExpr>(s) || isa<CXXConstructExpr>(s)) {
-      const Expr *e = cast<Expr>(s);
-      if (std::optional<Call> c = CallsOf.of(e); c && c->api) {
-        any = true;
-        if (settle) settle = literalSql(*c, texts);
-      } else if (const Summary *sum = summaryOf(e)) {
-        any = true;
-        if (settle && c) settle = wrappedLiteralSql(*c, *sum, texts);
-      }
+    if (std::optional<Call> c = CallsOf.of(s); c && c->api) {
+      any = true;
+      if (settle) settle = literalSql(*c, texts);
+    } else if (const Summary *sum = summaryOf(s)) {
+      any = true;
+      if (settle && c) settle = wrappedLiteralSql(*c, *sum, texts);
     }
   }
 
@@ -952,38 +1005,7 @@ private:
     return false;
   }
 
-  bool isViolationMarker(const Expr *e) const {
-    {
-      // the constants are macros (SQLITE_CONSTRAINT, ER_DUP_ENTRY): look at integer literals and
-      // parenthesized integer expressions from them (SQLITE_CONSTRAINT_UNIQUE is (19 | (8<<8)));
-      // NULL's ((void*)0) and the like are not asked for their macro name, which is costly
-      // Only the values those macros have are asked for a name: SQLITE_CONSTRAINT 19, its
-      // _UNIQUE and _PRIMARYKEY forms (19 | (8<<8)) and (19 | (6<<8)), ER_DUP_KEY 1022,
-      // ER_DUP_ENTRY 1062, ER_DUP_ENTRY_WITH_KEY_NAME 1586.
-      auto candidate = [](const Expr *x) {
-        if (auto *il = dyn_cast<IntegerLiteral>(x)) {
-          uint64_t v = il->getValue().getLimitedValue();
-          return v == 19 || v == 1022 || v == 1062 || v == 1586;
-        }
-        auto *bo = dyn_cast<BinaryOperator>(x);
-        return bo && bo->getOpcode() == BO_Or;
-      };
-      bool integral = isa<IntegerLiteral>(e) && candidate(e);
-      if (auto *pe = dyn_cast<ParenExpr>(e)) integral = candidate(pe->getSubExpr()->IgnoreParens());
-      SourceLocation l = integral ? e->getBeginLoc() : SourceLocation();
-      if (integral && l.isMacroID()) {
-        llvm::StringRef m = Lexer::getImmediateMacroName(l, SM, Ctx.getLangOpts());
-        if (m == "SQLITE_CONSTRAINT" || m == "SQLITE_CONSTRAINT_UNIQUE" || m == "SQLITE_CONSTRAINT_PRIMARYKEY" ||
-            m == "ER_DUP_ENTRY" || m == "ER_DUP_KEY" || m == "ER_DUP_ENTRY_WITH_KEY_NAME")
-          return true;
-      }
-      if (auto *sl = dyn_cast<StringLiteral>(e))
-        if (sl->getCharByteWidth() == 1 && (sl->getString() == "23505" || sl->getString() == "23000")) return true;
-      if (auto *il = dyn_cast<IntegerLiteral>(e))
-        if (il->getValue() == 1062) return true;
-    }
-    return false;
-  }
+  bool isViolationMarker(const Expr *e) const { return violationMarker(e, SM, Ctx.getLangOpts()); }
 
   // Cheap first look: the body, or a helper it calls, mentions a unique-violation marker at
   // all (both seen by the first look's walk).
@@ -2419,18 +2441,49 @@ public:
   bool shouldVisitTemplateInstantiations() const { return true; }
   bool shouldVisitLambdaBodies() const { return true; }
   std::unordered_set<const Decl *> Referenced;
+  std::unordered_map<const FunctionDecl *, BodyNotes> Notes;  // (stable: a body's notes are filled while others are added)
+
+  AllFunctions(const SourceManager &sm, const LangOptions &lang) : SM(sm), Lang(lang) {}
+
+  // A function's body is noted for the first look while it is walked (its body only: not
+  // its parameters' default arguments or a constructor's initializers, as the first look's
+  // own walk of the body).
+  bool TraverseDecl(Decl *d) {
+    auto *fd = dyn_cast_or_null<FunctionDecl>(d);
+    if (!fd || !fd->doesThisDeclarationHaveABody()) return RecursiveASTVisitor::TraverseDecl(d);
+    Walking.push_back(fd);
+    bool ok = RecursiveASTVisitor::TraverseDecl(d);
+    Walking.pop_back();
+    return ok;
+  }
+
   // Statements are walked here by hand, which costs a fraction of the visitor's generic walk
-  // per node; what can declare something (a declaration statement, a lambda, a block) goes
-  // back to the visitor, so nested functions and local classes are found as before.
+  // per node, and each node is looked at once for everything: the file's DDL, its references
+  // to functions, the first look's notes. The walk goes where Stmt::children() goes (the
+  // first look's own walk, for bodies outside the main file, goes the same way); what can
+  // declare something (a declaration in a declaration statement, a block) goes back to the
+  // visitor, so nested functions and local classes are found as before. A block's body is
+  // not its function's (the analysis does not look inside blocks).
   // (In source order, and with a work list rather than recursion: expressions can nest deeply.)
   bool TraverseStmt(Stmt *root, DataRecursionQueue * = nullptr) {
     llvm::SmallVector<Stmt *, 64> work{root};
+    BodyNotes *notes = root && !Walking.empty() && root == Walking.back()->getBody() ? &Notes[Walking.back()] : nullptr;
     while (!work.empty()) {
       Stmt *s = work.pop_back_val();
       if (!s) continue;
-      if (isa<DeclStmt>(s) || isa<LambdaExpr>(s) || isa<BlockExpr>(s)) {
-        RecursiveASTVisitor::TraverseStmt(s);
+      if (isa<BlockExpr>(s)) {
+        if (notes) notes->lambdaOrBlock = true;
+        RecursiveASTVisitor::TraverseStmt(s);  // the block's own body: not this function's
         continue;
+      }
+      if (auto *ds = dyn_cast<DeclStmt>(s))
+        for (Decl *d : ds->decls())
+          if (!isa<VarDecl>(d)) TraverseDecl(d);  // a local class, a function declaration
+      if (notes) {
+        if (isa<CallExpr>(s) || isa<CXXConstructExpr>(s)) notes->calls.push_back(cast<Expr>(s));
+        else if (isa<LambdaExpr>(s)) notes->lambdaOrBlock = true;
+        if (!notes->violationMarker && isa<IntegerLiteral, ParenExpr, StringLiteral>(s))
+          notes->violationMarker = violationMarker(cast<Expr>(s), SM, Lang);
       }
       if (auto *sl = dyn_cast<StringLiteral>(s)) VisitStringLiteral(sl);
       else if (auto *d = dyn_cast<DeclRefExpr>(s)) VisitDeclRefExpr(d);
@@ -2475,6 +2528,9 @@ public:
 
 private:
   std::set<unsigned> DdlSeen;  // a template's literal once, not again per instantiation
+  const SourceManager &SM;
+  const LangOptions &Lang;
+  llvm::SmallVector<const FunctionDecl *, 4> Walking;  // the functions whose declarations are walked
 };
 }  // namespace
 
@@ -2499,13 +2555,14 @@ void Results::analyzeAll(ASTContext &ctx) {
   AllDone = true;  // first: the analyses below must not come back here
   // The main file's functions: callers of a function with internal linkage
   // are in its own file, and only the main file is reported on.
-  AllFunctions v;
   const SourceManager &sm = ctx.getSourceManager();
+  AllFunctions v(sm, ctx.getLangOpts());
   for (Decl *d : ctx.getTranslationUnitDecl()->decls())
     if (sm.isInMainFile(sm.getExpansionLoc(d->getLocation()))) v.TraverseDecl(d);
   buildSchema(ctx, v.Ddl);
   Functions = std::move(v.Found);
   Referenced = std::move(v.Referenced);
+  Notes = std::move(v.Notes);
   for (const FunctionDecl *fd : Functions) get(*fd, ctx);
 }
 
