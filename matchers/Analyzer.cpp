@@ -551,7 +551,7 @@ public:
       if (x.autocommit)
         for (const sql::Facts &f : Ev.statements[x.statement].parsed->statements)
           if (rules::transactionScopedLock(f)) autocommitLock = true;
-    Ev.opaqueCalls = autocommitLock && callsOpaqueProjectFunction(FD.getBody());
+    Ev.opaqueCalls = autocommitLock && bodyCallsOpaqueProjectFunction();
     Ev.schema = results().schema();
     if (SummaryOnly || !results().mayLookFirst(FD)) {  // else no caller is expected to ask
       extractSummary();
@@ -1052,21 +1052,29 @@ private:
   // opaque handle (a connection, a wrapper object): it may send BEGIN on that connection.
   bool callsOpaqueProjectFunction(const Stmt *s) const {
     if (!s) return false;
-    if (auto *ce = dyn_cast<CallExpr>(s)) {
-      const FunctionDecl *callee = ce->getDirectCallee();
-      const FunctionDecl *def = nullptr;
-      if (callee && !callee->hasBody(def)) {
-        // (the library test first: it is cheaper than building the name for the catalog)
-        if (!isLibraryFunction(callee) && !lookupApi(qualifiedName(callee), (int)ce->getNumArgs()))
-          for (const Expr *a : ce->arguments()) {
-            QualType t = a->getType();
-            if ((t->isPointerType() || t->isReferenceType()) && t->getPointeeType()->isRecordType()) return true;
-            if (t->isRecordType()) return true;
-          }
-      }
-    }
+    if (auto *ce = dyn_cast<CallExpr>(s); ce && isOpaqueProjectCall(ce)) return true;
     for (const Stmt *c : s->children())
       if (callsOpaqueProjectFunction(c)) return true;
+    return false;
+  }
+  bool bodyCallsOpaqueProjectFunction() const {
+    const BodyNotes *notes = results().notesOf(FD);
+    if (!notes) return callsOpaqueProjectFunction(FD.getBody());
+    for (const Expr *e : notes->calls)  // the body's calls, as the file's walk noted them
+      if (auto *ce = dyn_cast<CallExpr>(e); ce && isOpaqueProjectCall(ce)) return true;
+    return false;
+  }
+  bool isOpaqueProjectCall(const CallExpr *ce) const {
+    const FunctionDecl *callee = ce->getDirectCallee();
+    const FunctionDecl *def = nullptr;
+    if (!callee || callee->hasBody(def)) return false;
+    // (the library test first: it is cheaper than building the name for the catalog)
+    if (isLibraryFunction(callee) || lookupApi(qualifiedName(callee), (int)ce->getNumArgs())) return false;
+    for (const Expr *a : ce->arguments()) {
+      QualType t = a->getType();
+      if ((t->isPointerType() || t->isReferenceType()) && t->getPointeeType()->isRecordType()) return true;
+      if (t->isRecordType()) return true;
+    }
     return false;
   }
 
@@ -1953,7 +1961,7 @@ private:
     if (auto *sl = dyn_cast_or_null<StringLiteral>(strip(sqlArg));
         sl && sl->getNumConcatenated() == 1 && sl->getCharByteWidth() == 1 && !sl->getBeginLoc().isMacroID() && text->holes.empty()) {
       s.literalBegin = loc(sl->getBeginLoc());
-      s.literalEnd = loc(Lexer::getLocForEndOfToken(sl->getEndLoc(), 0, SM, Ctx.getLangOpts()));
+      s.literalEnd = loc(sl->getEndLoc());
     }
     s.conn = connOf(call.arg(api->conn));
     s.dialect = api->dialect == Dialect::Generic ? defaultDialect() : api->dialect;

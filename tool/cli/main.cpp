@@ -11,6 +11,7 @@
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
@@ -211,7 +212,13 @@ public:
       if (f.check.valid()) item.check = place(f.check);
       if (f.fixBegin.valid()) {
         item.fixBegin = place(f.fixBegin);
-        item.fixEnd = place(f.fixEnd);
+        // fixEnd is the literal's last token: the edit goes through the end of it
+        sqlrace::Loc end = f.fixEnd;
+        if (end.ext < 0)
+          end.raw = Lexer::getLocForEndOfToken(SourceLocation::getFromRawEncoding(end.raw), 0, Ctx.getSourceManager(),
+                                               Ctx.getLangOpts())
+                        .getRawEncoding();
+        item.fixEnd = place(end);
         item.fixText = f.fixText;
       }
       for (const sqlrace::Note &n : f.notes) {

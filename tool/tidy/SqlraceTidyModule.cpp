@@ -115,8 +115,8 @@ public:
         // The INSERT's literal rewritten in place, on the note with the rewrite: clang-tidy
         // applies it only with --fix-notes, since the statement needs its unique index first.
         if (f.fixBegin.valid() && f.fixBegin.ext < 0 && n.message.rfind("suggested rewrite:", 0) == 0)
-          d << FixItHint::CreateReplacement(CharSourceRange::getCharRange(SourceLocation::getFromRawEncoding(f.fixBegin.raw),
-                                                                          SourceLocation::getFromRawEncoding(f.fixEnd.raw)),
+          d << FixItHint::CreateReplacement(CharSourceRange::getTokenRange(SourceLocation::getFromRawEncoding(f.fixBegin.raw),
+                                                                           SourceLocation::getFromRawEncoding(f.fixEnd.raw)),
                                             f.fixText);
       }
     }

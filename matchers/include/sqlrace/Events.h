@@ -55,8 +55,9 @@ struct Statement {
   // ran in a helper, via.back() is the call in the analyzed function.
   std::vector<Loc> via;
   std::string function;  // the function whose code holds the SQL
-  // When the SQL is one plain string literal in the source: where it starts and
-  // the position just past it (a fix-it can replace it); else invalid.
+  // When the SQL is one plain string literal in the source: where it starts and where
+  // its (last) token starts (a fix-it can replace the range through that token's end,
+  // which frontends work out only for the fixes they show); else invalid.
   Loc literalBegin, literalEnd;
   const sql::Facts *first(sql::StmtKind k) const;  // first statement of that kind, or null
   // A rewrite written the way this statement's code writes SQL: its placeholders
@@ -139,7 +140,8 @@ struct Finding {
   // the check and of the write), for fingerprints; frontends add file and function.
   std::string key;
   Loc check;  // where the check runs (for the interleaving), if the rule has one
-  // A mechanical edit: replace [fixBegin, fixEnd) with fixText (a C string literal).
+  // A mechanical edit: replace fixBegin through the end of the token at fixEnd with fixText
+  // (a C string literal).
   Loc fixBegin, fixEnd;
   std::string fixText;
 };
