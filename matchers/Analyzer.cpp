@@ -28,7 +28,6 @@
 
 #include <functional>
 #include <unordered_map>
-#include <unordered_set>
 #include <map>
 #include <optional>
 
@@ -465,7 +464,7 @@ private:
   std::map<const FunctionDecl *, int> InTransaction;
   std::unique_ptr<sql::Schema> TuSchema;
   std::vector<const FunctionDecl *> Functions;  // the main file's, as analyzeAll found them
-  std::unordered_set<const Decl *> Referenced;  // functions the main file refers to (canonical)
+  llvm::DenseSet<const Decl *> Referenced;  // functions the main file refers to (canonical)
 public:
   std::unordered_map<const FunctionDecl *, BodyNotes> Notes;  // the main file's bodies (analyzeAll)
 };
@@ -2448,7 +2447,7 @@ public:
   std::vector<const StringLiteral *> Ddl;
   bool shouldVisitTemplateInstantiations() const { return true; }
   bool shouldVisitLambdaBodies() const { return true; }
-  std::unordered_set<const Decl *> Referenced;
+  llvm::DenseSet<const Decl *> Referenced;
   std::unordered_map<const FunctionDecl *, BodyNotes> Notes;  // (stable: a body's notes are filled while others are added)
 
   AllFunctions(const SourceManager &sm, const LangOptions &lang) : SM(sm), Lang(lang) {}
