@@ -41,6 +41,7 @@ public:
 
   std::vector<Token> run(Normalized &out) {
     std::vector<Token> toks;
+    toks.reserve(S.size() / 3 + 4);  // about a token per three characters (words, spaces, punctuation)
     int nextAnon = 0;  // SQLite: `?` takes the highest index so far + 1
     while (P < S.size()) {
       size_t b = P;
@@ -228,6 +229,7 @@ Normalized normalize(std::string_view sql, const NormalizeOptions &opt) {
 
   // Indices of significant (non-space, non-comment) tokens.
   std::vector<size_t> sig;
+  sig.reserve(toks.size());
   for (size_t i = 0; i < toks.size(); ++i)
     if (toks[i].kind != Tok::Space && toks[i].kind != Tok::Comment) sig.push_back(i);
 
@@ -398,16 +400,16 @@ Normalized normalize(std::string_view sql, const NormalizeOptions &opt) {
     }
   }
 
+  out.text.reserve(sql.size() + 16);
+  out.toOriginal.reserve(sql.size() + 17);
   for (size_t i = 0; i < toks.size(); ++i) {
     const Token &t = toks[i];
     if (drop[i]) continue;
     std::string_view piece = !replace[i].empty() ? std::string_view(replace[i])
                              : !t.text.empty() && t.kind != Tok::Hole ? std::string_view(t.text)
                                                  : sql.substr(t.begin, t.end - t.begin);
-    for (size_t j = 0; j < piece.size(); ++j) {
-      out.text += piece[j];
-      out.toOriginal.push_back((uint32_t)std::min(t.begin + j, t.end));
-    }
+    out.text.append(piece.data(), piece.size());
+    for (size_t j = 0; j < piece.size(); ++j) out.toOriginal.push_back((uint32_t)std::min(t.begin + j, t.end));
   }
   out.toOriginal.push_back((uint32_t)sql.size());
   return out;
