@@ -33,6 +33,7 @@
 #include <tuple>
 #include <type_traits>
 #include <set>
+#include <unordered_map>
 
 using namespace clang;
 using namespace clang::tooling;
@@ -128,12 +129,22 @@ std::string RootDir();
 
 // A path as reports show it: relative to --root when under it.
 std::string relativeToRoot(std::string path) {
+  // an absolute path means the same whatever the working directory: worked out once
+  static std::unordered_map<std::string, std::string> absolute;
+  bool isAbsolute = llvm::sys::path::is_absolute(path);
+  if (isAbsolute) {
+    auto it = absolute.find(path);
+    if (it != absolute.end()) return it->second;
+  }
+  std::string key = isAbsolute ? path : std::string();
   llvm::SmallString<256> abs(path);
   llvm::sys::fs::make_absolute(abs);
   llvm::sys::path::remove_dots(abs, true);
   std::string root = RootDir();
-  if (!root.empty() && sqlrace::startsWith(abs, root + "/")) return std::string(abs.substr(root.size() + 1));
-  return std::string(abs.str());
+  std::string out = !root.empty() && sqlrace::startsWith(abs, root + "/") ? std::string(abs.substr(root.size() + 1))
+                                                                          : std::string(abs.str());
+  if (isAbsolute) absolute.emplace(std::move(key), out);
+  return out;
 }
 
 void printDiag(const SourceManager &SM, sqlrace::Loc l, const char *level, const std::string &msg, const char *rule) {
