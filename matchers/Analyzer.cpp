@@ -294,22 +294,13 @@ std::string utf8(const StringLiteral *sl) {
   return out;
 }
 
-bool mentionsApi(const Stmt *s, Calls &calls) {
-  if (!s) return false;
-  if (auto *e = dyn_cast<Expr>(s))
-    if ((isa<CallExpr>(e) || isa<CXXConstructExpr>(e)) && calls.api(e)) return true;
-  for (const Stmt *child : s->children())
-    if (mentionsApi(child, calls)) return true;
-  return false;
-}
-
 // A constant that marks a unique violation in a test: SQLSTATE 23505 / 23000, SQLite's
 // SQLITE_CONSTRAINT(_UNIQUE/_PRIMARYKEY), MySQL's ER_DUP_ENTRY (1062) and its kin. The
 // macros are recognized by name, and only constants with those macros' values are asked
 // for it (the lookup costs more than the rest): SQLITE_CONSTRAINT 19, its _UNIQUE and
 // _PRIMARYKEY forms (19 | (8<<8)) and (19 | (6<<8)), ER_DUP_KEY 1022, ER_DUP_ENTRY 1062,
 // ER_DUP_ENTRY_WITH_KEY_NAME 1586.
-bool violationMarker(const Expr *e, const SourceManager &sm, const LangOptions &lang) {
+bool marksUniqueViolation(const Expr *e, const SourceManager &sm, const LangOptions &lang) {
   auto candidate = [](const Expr *x) {
     if (auto *il = dyn_cast<IntegerLiteral>(x)) {
       uint64_t v = il->getValue().getLimitedValue();
@@ -341,7 +332,28 @@ struct BodyNotes {
   std::vector<const Expr *> calls;
   bool lambdaOrBlock = false;
   bool violationMarker = false;
+
+  void note(const Stmt *s, const SourceManager &sm, const LangOptions &lang) {
+    if (isa<CallExpr>(s) || isa<CXXConstructExpr>(s)) calls.push_back(cast<Expr>(s));
+    else if (isa<LambdaExpr>(s) || isa<BlockExpr>(s)) lambdaOrBlock = true;
+    if (!violationMarker && isa<IntegerLiteral, ParenExpr, StringLiteral>(s))
+      violationMarker = marksUniqueViolation(cast<Expr>(s), sm, lang);
+  }
 };
+
+// Visits root and what Stmt::children() reaches from it, in source order (parents first),
+// with a work list rather than recursion (expressions can nest deeply). visit(s) returns
+// whether to go on into s's children.
+template <typename S, typename F> void walkInOrder(S *root, F visit) {
+  llvm::SmallVector<S *, 64> work{root};
+  while (!work.empty()) {
+    S *s = work.pop_back_val();
+    if (!s || !visit(s)) continue;
+    size_t at = work.size();
+    for (S *c : s->children()) work.push_back(c);
+    std::reverse(work.begin() + at, work.end());
+  }
+}
 
 // Deps hold statement ids, and for a function's own parameters the markers
 // paramMarker(i) (negative), which callers replace by their argument's deps.
@@ -380,7 +392,8 @@ struct Summary {
 };
 
 class FunctionAnalysis;
-bool firstLookEnabled();
+
+bool FirstLookOn = true;  // setFirstLook()
 
 // Findings and summary per function, computed once per translation unit;
 // a function's callees are summarized first, recursion gets an empty summary.
@@ -437,10 +450,10 @@ public:
   // No caller in this unit needs the function's summary, so the first look may settle it
   // without the full analysis: the whole unit was walked (analyzeAll), nothing in it refers
   // to the function (no call, no pointer to it escapes), and it is not called where the AST
-  // shows no call (a destructor, an override reached through a virtual call). Summaries for
-  // other files come from their own pass (exportSummaries), where this is never true.
+  // shows no call (a destructor, an override reached through a virtual call). A caller that
+  // turns up after all gets the summary from summaryFor(), which analyzes the function again.
   bool mayLookFirst(const FunctionDecl &fd) const {
-    if (!AllDone || !firstLookEnabled() || Referenced.count(fd.getCanonicalDecl())) return false;
+    if (!AllDone || !FirstLookOn || Referenced.count(fd.getCanonicalDecl())) return false;
     if (isa<CXXDestructorDecl>(fd)) return false;
     if (auto *m = dyn_cast<CXXMethodDecl>(&fd); m && m->isVirtual()) return false;
     return true;
@@ -465,7 +478,6 @@ private:
   std::unique_ptr<sql::Schema> TuSchema;
   std::vector<const FunctionDecl *> Functions;  // the main file's, as analyzeAll found them
   llvm::DenseSet<const Decl *> Referenced;  // functions the main file refers to (canonical)
-public:
   std::unordered_map<const FunctionDecl *, BodyNotes> Notes;  // the main file's bodies (analyzeAll)
 };
 
@@ -473,12 +485,6 @@ Results &results() {
   static Results r;
   return r;
 }
-
-bool &firstLookFlag() {
-  static bool on = true;
-  return on;
-}
-bool firstLookEnabled() { return firstLookFlag(); }
 
 // Summaries of functions defined in other files, by USR (the CLI's first pass).
 std::map<std::string, Summary> &externalSummaries() {
@@ -586,35 +592,21 @@ public:
     bool settle = !Dumping && !SummaryOnly && results().mayLookFirst(FD);
     std::vector<std::shared_ptr<const sql::ParsedSql>> texts;
     bool any = false;
-    if (const BodyNotes *notes = results().notesOf(FD)) {  // the body as the file's walk saw it
-      if (notes->lambdaOrBlock) settle = false;
-      Seen.violationMarker = notes->violationMarker;
-      for (const Expr *e : notes->calls) lookAtCall(e, settle, any, texts);
-    } else {
-      lookAt(FD.getBody(), settle, any, texts);
+    // the body as the file's walk noted it; a body outside the main file is noted here
+    BodyNotes own;
+    const BodyNotes *notes = results().notesOf(FD);
+    if (!notes) {
+      walkInOrder(FD.getBody(), [&](const Stmt *s) {
+        own.note(s, SM, Ctx.getLangOpts());
+        return !isa<BlockExpr>(s);
+      });
+      notes = &own;
     }
+    if (notes->lambdaOrBlock) settle = false;
+    Seen.violationMarker = notes->violationMarker;
+    for (const Expr *e : notes->calls) lookAtCall(e, settle, any, texts);
     if (!any) return Look::Nothing;
     return settle && noRuleApplies(texts, results().schema()) ? Look::Settled : Look::Analyze;
-  }
-
-  // (In source order, with a work list rather than recursion: expressions can nest deeply.)
-  void lookAt(const Stmt *root, bool &settle, bool &any, std::vector<std::shared_ptr<const sql::ParsedSql>> &texts) {
-    llvm::SmallVector<const Stmt *, 64> work{root};
-    while (!work.empty()) {
-      const Stmt *s = work.pop_back_val();
-      if (!s) continue;
-      lookAtOne(s, settle, any, texts);
-      size_t at = work.size();
-      for (const Stmt *child : s->children()) work.push_back(child);
-      std::reverse(work.begin() + at, work.end());
-    }
-  }
-
-  void lookAtOne(const Stmt *s, bool &settle, bool &any, std::vector<std::shared_ptr<const sql::ParsedSql>> &texts) {
-    if (isa<LambdaExpr>(s) || isa<BlockExpr>(s)) settle = false;
-    if (!Seen.violationMarker && isa<IntegerLiteral, ParenExpr, StringLiteral>(s))
-      Seen.violationMarker = isViolationMarker(cast<Expr>(s));
-    if (isa<CallExpr>(s) || isa<CXXConstructExpr>(s)) lookAtCall(cast<Expr>(s), settle, any, texts);
   }
 
   void lookAtCall(const Expr *s, bool &settle, bool &any, std::vector<std::shared_ptr<const sql::ParsedSql>> &texts) {
@@ -787,15 +779,6 @@ private:
     }
     const Summary &sum = results().summaryFor(*def, Ctx);
     return !sum.empty() ? &sum : nullptr;
-  }
-
-  bool callsSummarized(const Stmt *s) {
-    if (!s) return false;
-    if (auto *e = dyn_cast<Expr>(s))
-      if (summaryOf(e)) return true;
-    for (const Stmt *child : s->children())
-      if (callsSummarized(child)) return true;
-    return false;
   }
 
   int paramIndex(const void *decl) const {
@@ -1004,7 +987,7 @@ private:
     return false;
   }
 
-  bool isViolationMarker(const Expr *e) const { return violationMarker(e, SM, Ctx.getLangOpts()); }
+  bool isViolationMarker(const Expr *e) const { return marksUniqueViolation(e, SM, Ctx.getLangOpts()); }
 
   // Cheap first look: the body, or a helper it calls, mentions a unique-violation marker at
   // all (both seen by the first look's walk).
@@ -2431,7 +2414,7 @@ void Results::startUnit(ASTContext &ctx) {
   Ctx = &ctx;
 }
 
-void setFirstLook(bool on) { firstLookFlag() = on; }
+void setFirstLook(bool on) { FirstLookOn = on; }
 
 void resetAnalysisCache() {
   results() = Results();
@@ -2453,8 +2436,7 @@ public:
   AllFunctions(const SourceManager &sm, const LangOptions &lang) : SM(sm), Lang(lang) {}
 
   // A function's body is noted for the first look while it is walked (its body only: not
-  // its parameters' default arguments or a constructor's initializers, as the first look's
-  // own walk of the body).
+  // its parameters' default arguments or a constructor's initializers).
   bool TraverseDecl(Decl *d) {
     auto *fd = dyn_cast_or_null<FunctionDecl>(d);
     if (!fd || !fd->doesThisDeclarationHaveABody()) return RecursiveASTVisitor::TraverseDecl(d);
@@ -2464,42 +2446,30 @@ public:
     return ok;
   }
 
-  // Statements are walked here by hand, which costs a fraction of the visitor's generic walk
-  // per node, and each node is looked at once for everything: the file's DDL, its references
-  // to functions, the first look's notes. The walk goes where Stmt::children() goes (the
-  // first look's own walk, for bodies outside the main file, goes the same way); what can
-  // declare something (a declaration in a declaration statement, a block) goes back to the
-  // visitor, so nested functions and local classes are found as before. A block's body is
-  // not its function's (the analysis does not look inside blocks).
-  // (In source order, and with a work list rather than recursion: expressions can nest deeply.)
+  // Statements are walked here by hand (walkInOrder: where Stmt::children() goes, as the
+  // first look's own walk of a body outside the main file), which costs a fraction of the
+  // visitor's generic walk per node, and each node is looked at once for everything: the
+  // file's DDL, its references to functions, the first look's notes. What can declare
+  // something (a declaration in a declaration statement, a block) goes back to the visitor,
+  // so nested functions and local classes are found as before. A block's body is not its
+  // function's (the analysis does not look inside blocks).
   bool TraverseStmt(Stmt *root, DataRecursionQueue * = nullptr) {
-    llvm::SmallVector<Stmt *, 64> work{root};
     BodyNotes *notes = root && !Walking.empty() && root == Walking.back()->getBody() ? &Notes[Walking.back()] : nullptr;
-    while (!work.empty()) {
-      Stmt *s = work.pop_back_val();
-      if (!s) continue;
+    walkInOrder(root, [&](Stmt *s) {
+      if (notes) notes->note(s, SM, Lang);
       if (isa<BlockExpr>(s)) {
-        if (notes) notes->lambdaOrBlock = true;
         RecursiveASTVisitor::TraverseStmt(s);  // the block's own body: not this function's
-        continue;
+        return false;
       }
       if (auto *ds = dyn_cast<DeclStmt>(s))
         for (Decl *d : ds->decls())
           if (!isa<VarDecl>(d)) TraverseDecl(d);  // a local class, a function declaration
-      if (notes) {
-        if (isa<CallExpr>(s) || isa<CXXConstructExpr>(s)) notes->calls.push_back(cast<Expr>(s));
-        else if (isa<LambdaExpr>(s)) notes->lambdaOrBlock = true;
-        if (!notes->violationMarker && isa<IntegerLiteral, ParenExpr, StringLiteral>(s))
-          notes->violationMarker = violationMarker(cast<Expr>(s), SM, Lang);
-      }
       if (auto *sl = dyn_cast<StringLiteral>(s)) VisitStringLiteral(sl);
       else if (auto *d = dyn_cast<DeclRefExpr>(s)) VisitDeclRefExpr(d);
       else if (auto *m = dyn_cast<MemberExpr>(s)) VisitMemberExpr(m);
       else if (auto *k = dyn_cast<CXXConstructExpr>(s)) VisitCXXConstructExpr(k);
-      size_t at = work.size();
-      for (Stmt *c : s->children()) work.push_back(c);
-      std::reverse(work.begin() + at, work.end());
-    }
+      return true;
+    });
     return true;
   }
   bool VisitFunctionDecl(FunctionDecl *fd) {
