@@ -429,7 +429,7 @@ public:
   // every caller serializes before calling it: its races are the callers' to protect.
   // Memo per function of the unit: does its body test for a unique violation?
   std::map<const FunctionDecl *, bool> ViolationTest;
-  // Memo per function of the unit: declared in a library's header (callsOpaqueProjectFunction).
+  // Memo per function of the unit: declared in a library's header (bodyCallsOpaqueProjectFunction).
   llvm::DenseMap<const FunctionDecl *, bool> LibraryFunction;
 
   // The project's schema with the DDL of this translation unit's string literals applied.
@@ -593,28 +593,21 @@ public:
     std::vector<std::shared_ptr<const sql::ParsedSql>> texts;
     bool any = false;
     // the body as the file's walk noted it; a body outside the main file is noted here
-    BodyNotes own;
-    const BodyNotes *notes = results().notesOf(FD);
-    if (!notes) {
+    Notes = results().notesOf(FD);
+    if (!Notes) {
       walkInOrder(FD.getBody(), [&](const Stmt *s) {
-        own.note(s, SM, Ctx.getLangOpts());
+        OwnNotes.note(s, SM, Ctx.getLangOpts());
         return !isa<BlockExpr>(s);
       });
-      notes = &own;
+      Notes = &OwnNotes;
     }
-    if (notes->lambdaOrBlock) settle = false;
-    Seen.violationMarker = notes->violationMarker;
-    for (const Expr *e : notes->calls) lookAtCall(e, settle, any, texts);
+    if (Notes->lambdaOrBlock) settle = false;
+    for (const Expr *e : Notes->calls) lookAtCall(e, settle, any, texts);
     if (!any) return Look::Nothing;
     return settle && noRuleApplies(texts, results().schema()) ? Look::Settled : Look::Analyze;
   }
 
   void lookAtCall(const Expr *s, bool &settle, bool &any, std::vector<std::shared_ptr<const sql::ParsedSql>> &texts) {
-    if (auto *ce = dyn_cast<CallExpr>(s)) {
-      const FunctionDecl *def = nullptr;
-      if (ce->getDirectCallee() && ce->getDirectCallee()->hasBody(def) && def != &FD && Seen.helperSet.insert(def).second)
-        Seen.helpers.push_back(def);
-    }
     if (std::optional<Call> c = CallsOf.of(s); c && c->api) {
       any = true;
       if (settle) settle = literalSql(*c, texts);
@@ -990,10 +983,13 @@ private:
   bool isViolationMarker(const Expr *e) const { return marksUniqueViolation(e, SM, Ctx.getLangOpts()); }
 
   // Cheap first look: the body, or a helper it calls, mentions a unique-violation marker at
-  // all (both seen by the first look's walk).
+  // all (read from the body's notes).
   bool mayTestViolation() {
-    if (Seen.violationMarker) return true;
-    for (const FunctionDecl *def : Seen.helpers) {
+    if (Notes->violationMarker) return true;
+    for (const Expr *e : Notes->calls) {
+      auto *ce = dyn_cast<CallExpr>(e);
+      const FunctionDecl *def = nullptr;
+      if (!ce || !ce->getDirectCallee() || !ce->getDirectCallee()->hasBody(def) || !def || def == &FD) continue;
       auto &memo = results().ViolationTest;
       auto it = memo.find(def);
       if (it == memo.end()) it = memo.emplace(def, mentionsUniqueViolation(def->getBody())).first;
@@ -1032,17 +1028,8 @@ private:
   // A call of the project's own function with no body here (declared in a header of the
   // project, not a library under /usr), given a pointer or reference to a record or an
   // opaque handle (a connection, a wrapper object): it may send BEGIN on that connection.
-  bool callsOpaqueProjectFunction(const Stmt *s) const {
-    if (!s) return false;
-    if (auto *ce = dyn_cast<CallExpr>(s); ce && isOpaqueProjectCall(ce)) return true;
-    for (const Stmt *c : s->children())
-      if (callsOpaqueProjectFunction(c)) return true;
-    return false;
-  }
   bool bodyCallsOpaqueProjectFunction() const {
-    const BodyNotes *notes = results().notesOf(FD);
-    if (!notes) return callsOpaqueProjectFunction(FD.getBody());
-    for (const Expr *e : notes->calls)  // the body's calls, as the file's walk noted them
+    for (const Expr *e : Notes->calls)  // the body's calls, from its notes
       if (auto *ce = dyn_cast<CallExpr>(e); ce && isOpaqueProjectCall(ce)) return true;
     return false;
   }
@@ -2365,12 +2352,10 @@ private:
   bool Dumping = false;  // --dump-events: every function is analyzed, for its events
   bool SummaryOnly = false;
   bool Summarized = false;  // Sum is the function's summary
-  // What the first look's walk saw on the way: a unique-violation marker, the helpers called.
-  struct {
-    bool violationMarker = false;
-    std::vector<const FunctionDecl *> helpers;  // in the order first called
-    llvm::SmallPtrSet<const FunctionDecl *, 8> helperSet;
-  } Seen;
+  // The body as the first look read it: the file walk's notes, or its own for a body
+  // outside the main file.
+  const BodyNotes *Notes = nullptr;
+  BodyNotes OwnNotes;
 };
 
 }  // namespace

@@ -136,14 +136,13 @@ std::string relativeToRoot(std::string path) {
     auto it = absolute.find(path);
     if (it != absolute.end()) return it->second;
   }
-  std::string key = isAbsolute ? path : std::string();
   llvm::SmallString<256> abs(path);
   llvm::sys::fs::make_absolute(abs);
   llvm::sys::path::remove_dots(abs, true);
   std::string root = RootDir();
   std::string out = !root.empty() && sqlrace::startsWith(abs, root + "/") ? std::string(abs.substr(root.size() + 1))
                                                                           : std::string(abs.str());
-  if (isAbsolute) absolute.emplace(std::move(key), out);
+  if (isAbsolute) absolute.emplace(path, out);
   return out;
 }
 
