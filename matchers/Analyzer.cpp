@@ -106,11 +106,13 @@ std::string qualifiedName(const FunctionDecl *fd) {
 
 // A call or constructor call, seen through one interface: explicit arguments
 // and the object a method is called on.
+struct CalleeInfo;
 struct Call {
   const Expr *expr = nullptr;
   const FunctionDecl *callee = nullptr;
   const ApiEntry *api = nullptr;
-  std::string name;
+  llvm::StringRef name;  // the callee's qualified name (kept by the callee cache)
+  CalleeInfo *info = nullptr;
 
   unsigned numArgs() const {
     if (auto *op = dyn_cast<CXXOperatorCallExpr>(expr))
@@ -151,6 +153,7 @@ struct Call {
 struct CalleeInfo {
   std::string name;
   llvm::SmallVector<std::pair<unsigned, const ApiEntry *>, 2> api;
+  signed char lock = -1;  // a process lock: -1 not yet known, 0 no, 1 yes, 2 a guard constructed with its mutex
 };
 struct CalleeCache {
   unsigned generation = 0;  // the catalog's (configuration adds rows)
@@ -178,6 +181,7 @@ public:
     if (it == cache.map.end()) it = cache.map.emplace(c.callee, CalleeInfo{qualifiedName(c.callee), {}}).first;
     CalleeInfo &info = it->second;
     c.name = info.name;
+    c.info = &info;
     unsigned n = c.numArgs();
     for (const auto &[args, api] : info.api)
       if (args == n) {
@@ -292,6 +296,16 @@ std::string utf8(const StringLiteral *sl) {
     if (cp < 0x110000 && llvm::ConvertCodePointToUTF8(cp, p)) out.append(buf, p);
   }
   return out;
+}
+
+// The literal's SQL analyzed; the memo is asked with the literal's own bytes when they
+// need no change (one-byte characters, no \x01).
+std::shared_ptr<const sql::ParsedSql> literalFacts(const StringLiteral *sl) {
+  if (sl->getCharByteWidth() == 1) {
+    llvm::StringRef b = sl->getString();
+    if (b.find('\x01') == llvm::StringRef::npos) return sql::analyzeSql(std::string_view(b.data(), b.size()));
+  }
+  return sql::analyzeSql(utf8(sl));
 }
 
 // A constant that marks a unique violation in a test: SQLSTATE 23505 / 23000, SQLite's
@@ -640,7 +654,7 @@ public:
     if (api->format >= 0 || api->sql < 0) return false;
     const StringLiteral *sl = plainLiteral(c.arg(api->sql));
     if (!sl) return false;
-    texts.push_back(sql::analyzeSql(utf8(sl)));
+    texts.push_back(literalFacts(sl));
     return true;
   }
 
@@ -652,7 +666,7 @@ public:
     for (const Summary::Stmt &ss : sum.stmts) {
       const StringLiteral *sl = ss.sqlParam >= 0 ? plainLiteral(c.arg(ss.sqlParam)) : nullptr;
       if (!sl) return false;
-      texts.push_back(sql::analyzeSql(utf8(sl)));
+      texts.push_back(literalFacts(sl));
     }
     return true;
   }
@@ -661,21 +675,36 @@ public:
   // written by one), every text parses, and no poll meets a schema column.
   static bool noRuleApplies(const std::vector<std::shared_ptr<const sql::ParsedSql>> &texts,
                             const sql::Schema *schema) {
-    std::map<std::string, std::pair<int, int>> touched;  // table -> (statements touching it, writing it)
+    struct Use {
+      llvm::StringRef table;
+      int statements = 0, writes = 0;  // statements touching the table, writing it
+    };
+    llvm::SmallVector<Use, 16> touched;
     for (const auto &p : texts) {
       if (!p->ok || p->fallback) return false;
-      std::map<std::string, int> mine;  // table -> 1 read, 2 written
+      llvm::SmallVector<std::pair<llvm::StringRef, int>, 8> mine;  // table -> 1 read, 2 written
+      auto mark = [&](llvm::StringRef t, int how) {
+        for (auto &m : mine)
+          if (m.first == t) {
+            m.second |= how;
+            return;
+          }
+        mine.push_back({t, how});
+      };
       for (const sql::Facts &f : p->statements) {
         if (schema && f.kind == sql::StmtKind::Select && !f.rangeColumns.empty()) return false;
-        for (const std::string &t : f.tablesRead) mine[t] |= 1;
-        if (!f.targetTable.empty()) mine[f.targetTable] |= 2;
+        for (const std::string &t : f.tablesRead) mark(t, 1);
+        if (!f.targetTable.empty()) mark(f.targetTable, 2);
       }
       for (const auto &[t, how] : mine) {
         if (how == 3) return false;
-        auto &[n, w] = touched[t];
-        ++n;
-        if (how & 2) ++w;
-        if (n >= 2 && w >= 1) return false;
+        Use *u = nullptr;
+        for (Use &x : touched)
+          if (x.table == t) u = &x;
+        if (!u) u = &touched.emplace_back(Use{t});
+        ++u->statements;
+        if (how & 2) ++u->writes;
+        if (u->statements >= 2 && u->writes >= 1) return false;
       }
     }
     return true;
@@ -735,7 +764,7 @@ private:
           auto *e = dyn_cast<Expr>(cs->getStmt());
           if (e && (isa<CallExpr>(e) || isa<CXXConstructExpr>(e))) {
             auto c = CallsOf.of(e);
-            if (c && isProcessLock(*c)) ProcessLockPos.push_back({c->name, Pos{b, i}, e});
+            if (c && isProcessLock(*c)) ProcessLockPos.push_back({c->name.str(), Pos{b, i}, e});
             if (c && c->api) Api.push_back({*c, Pos{b, i}});
             else if (const Summary *sum = c ? summaryOf(e) : nullptr) UserCalls.push_back({*c, Pos{b, i}, sum, {}});
           }
@@ -915,24 +944,26 @@ private:
 
   // std::mutex::lock, std::lock_guard<...>(m), pthread_mutex_lock(&m), QMutexLocker(&m), ...
   static bool isProcessLock(const Call &c) {
-    const std::string &n = c.name;
+    signed char &kind = c.info->lock;  // the same answer for every call of a callee
+    if (kind < 0) kind = processLockKind(c);
+    return kind == 1 || (kind == 2 && isa<CXXConstructExpr>(c.expr) && c.numArgs() >= 1);
+  }
+  static signed char processLockKind(const Call &c) {
+    llvm::StringRef n = c.name;
     if (n == "pthread_mutex_lock" || n == "pthread_rwlock_wrlock" || n == "mtx_lock" || n == "std::lock" ||
         n == "EnterCriticalSection" || n == "g_mutex_lock")
-      return true;
-    auto ends = [&](const char *suffix) {
-      size_t l = std::strlen(suffix);
-      return n.size() >= l && n.compare(n.size() - l, l, suffix) == 0;
-    };
-    if (ends("::lock_guard::lock_guard") || ends("::unique_lock::unique_lock") || ends("::scoped_lock::scoped_lock") ||
-        ends("QMutexLocker::QMutexLocker") || ends("QWriteLocker::QWriteLocker") || ends("MutexLock::MutexLock") ||
-        ends("WriterMutexLock::WriterMutexLock"))
-      return isa<CXXConstructExpr>(c.expr) && c.numArgs() >= 1;
+      return 1;
+    if (endsWith(n, "::lock_guard::lock_guard") || endsWith(n, "::unique_lock::unique_lock") ||
+        endsWith(n, "::scoped_lock::scoped_lock") || endsWith(n, "QMutexLocker::QMutexLocker") ||
+        endsWith(n, "QWriteLocker::QWriteLocker") || endsWith(n, "MutexLock::MutexLock") ||
+        endsWith(n, "WriterMutexLock::WriterMutexLock"))
+      return 2;
     if (auto *m = dyn_cast<CXXMethodDecl>(c.callee)) {
       std::string cls = m->getParent()->getNameAsString(), meth = m->getNameAsString();
       for (char &ch : cls) ch = (char)std::tolower((unsigned char)ch);
       return (meth == "lock" || meth == "Lock" || meth == "WriterLock") && cls.find("mutex") != std::string::npos;
     }
-    return false;
+    return 0;
   }
 
   void collectProcessLocks() {
@@ -1909,7 +1940,7 @@ private:
       f.rule = "unresolved-sql";
       f.severity = Severity::Remark;
       f.loc = loc(sqlArg->getBeginLoc());
-      f.message = "the SQL text of this " + call.name + " call could not be resolved (" +
+      f.message = "the SQL text of this " + call.name.str() + " call could not be resolved (" +
                   describeUnresolved(sqlArg) + "); it is not analyzed";
       Unresolved.push_back(std::move(f));
       return -1;

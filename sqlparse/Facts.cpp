@@ -3,6 +3,7 @@
 #include "sqlrace/sqlparse.h"
 
 #include <algorithm>
+#include <deque>
 #include <mutex>
 #include <unordered_map>
 
@@ -492,19 +493,22 @@ std::shared_ptr<const ParsedSql> analyzeUncached(std::string_view sql, const Nor
 }  // namespace
 
 std::shared_ptr<const ParsedSql> analyzeSql(std::string_view sql, const NormalizeOptions &opt) {
+  // one memo per combination of options, keyed by the text itself (the keys' bytes are
+  // kept in `texts`, whose strings never move): a lookup builds no key
   static std::mutex mu;
-  static std::unordered_map<std::string, std::shared_ptr<const ParsedSql>> memo;
-  std::string key(sql);
-  key += opt.printfHoles ? '\x02' : '\x03';
-  key += opt.holesAsIdentifiers ? '\x02' : '\x03';
+  static std::deque<std::string> texts;
+  static std::unordered_map<std::string_view, std::shared_ptr<const ParsedSql>> memo[4];
+  auto &m = memo[(opt.printfHoles ? 1 : 0) + (opt.holesAsIdentifiers ? 2 : 0)];
   {
     std::lock_guard<std::mutex> lock(mu);
-    auto it = memo.find(key);
-    if (it != memo.end()) return it->second;
+    auto it = m.find(sql);
+    if (it != m.end()) return it->second;
   }
   auto r = analyzeUncached(sql, opt);
   std::lock_guard<std::mutex> lock(mu);
-  memo.emplace(std::move(key), r);
+  if (m.count(sql)) return m.find(sql)->second;  // another thread was first
+  texts.emplace_back(sql);
+  m.emplace(std::string_view(texts.back()), r);
   return r;
 }
 

@@ -587,8 +587,10 @@ namespace sqlrace::sql {
 std::string restoreCase(std::string_view deparsed, std::string_view original) {
   auto isStart = [](char c) { return std::isalpha((unsigned char)c) || c == '_'; };
   auto isWord = [](char c) { return std::isalnum((unsigned char)c) || c == '_'; };
-  // lower-case word -> how the original first wrote it (words outside quotes only)
-  std::map<std::string, std::string> spelled;
+  auto lower = [](char c) { return (char)std::tolower((unsigned char)c); };
+  // the original's words that are not all lower case, in order (outside quotes only):
+  // a lower-case word of the output takes the first of them that folds to it
+  std::vector<std::string_view> spelled;
   char quote = 0;
   for (size_t i = 0; i < original.size(); ++i) {
     char c = original[i];
@@ -602,14 +604,25 @@ std::string restoreCase(std::string_view deparsed, std::string_view original) {
     }
     if (isStart(c) && (i == 0 || !isWord(original[i - 1]))) {
       size_t j = i;
-      while (j < original.size() && isWord(original[j])) ++j;
-      std::string w(original.substr(i, j - i)), l = w;
-      for (char &ch : l) ch = (char)std::tolower((unsigned char)ch);
-      if (l != w) spelled.emplace(l, w);
+      bool upper = false;
+      for (; j < original.size() && isWord(original[j]); ++j) upper = upper || lower(original[j]) != original[j];
+      if (upper) spelled.push_back(original.substr(i, j - i));
       i = j - 1;
     }
   }
+  auto spelling = [&](std::string_view w) -> std::string_view {
+    for (char ch : w)
+      if (lower(ch) != ch) return w;  // only words the deparser left in lower case
+    for (std::string_view s : spelled) {
+      if (s.size() != w.size()) continue;
+      size_t k = 0;
+      while (k < w.size() && lower(s[k]) == w[k]) ++k;
+      if (k == w.size()) return s;
+    }
+    return w;
+  };
   std::string out;
+  out.reserve(deparsed.size());
   quote = 0;
   for (size_t i = 0; i < deparsed.size(); ++i) {
     char c = deparsed[i];
@@ -626,9 +639,7 @@ std::string restoreCase(std::string_view deparsed, std::string_view original) {
     if (isStart(c) && (i == 0 || !(isWord(deparsed[i - 1]) || deparsed[i - 1] == '$'))) {
       size_t j = i;
       while (j < deparsed.size() && isWord(deparsed[j])) ++j;
-      std::string w(deparsed.substr(i, j - i));
-      auto it = spelled.find(w);  // only words the deparser left in lower case
-      out += it != spelled.end() ? it->second : w;
+      out += spelling(deparsed.substr(i, j - i));
       i = j - 1;
       continue;
     }

@@ -13,6 +13,9 @@ namespace sqlrace {
 
 // StringRef::startswith became starts_with in LLVM 16 and the old name went away.
 inline bool startsWith(llvm::StringRef s, llvm::StringRef prefix) { return s.substr(0, prefix.size()) == prefix; }
+inline bool endsWith(llvm::StringRef s, llvm::StringRef suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
 
 // The line holding byte `off` of `buf`, and the line before it (empty on the first).
 inline void linesAt(llvm::StringRef buf, size_t off, llvm::StringRef &line, llvm::StringRef &prev) {
