@@ -585,12 +585,15 @@ std::string withPlaceholders(std::string_view sql, char style) {
 namespace sqlrace::sql {
 
 std::string restoreCase(std::string_view deparsed, std::string_view original) {
-  auto isStart = [](char c) { return std::isalpha((unsigned char)c) || c == '_'; };
-  auto isWord = [](char c) { return std::isalnum((unsigned char)c) || c == '_'; };
-  auto lower = [](char c) { return (char)std::tolower((unsigned char)c); };
+  // ASCII classes by hand: the C library's are calls per character here
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; };
+  auto isStart = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  auto isWord = [&](char c) { return isStart(c) || (c >= '0' && c <= '9'); };
   // the original's words that are not all lower case, in order (outside quotes only):
   // a lower-case word of the output takes the first of them that folds to it
-  std::vector<std::string_view> spelled;
+  std::string_view few[16];
+  std::vector<std::string_view> more;
+  size_t count = 0;
   char quote = 0;
   for (size_t i = 0; i < original.size(); ++i) {
     char c = original[i];
@@ -605,15 +608,21 @@ std::string restoreCase(std::string_view deparsed, std::string_view original) {
     if (isStart(c) && (i == 0 || !isWord(original[i - 1]))) {
       size_t j = i;
       bool upper = false;
-      for (; j < original.size() && isWord(original[j]); ++j) upper = upper || lower(original[j]) != original[j];
-      if (upper) spelled.push_back(original.substr(i, j - i));
+      for (; j < original.size() && isWord(original[j]); ++j) upper = upper || (original[j] >= 'A' && original[j] <= 'Z');
+      if (upper) {
+        std::string_view w = original.substr(i, j - i);
+        if (count < 16) few[count] = w;
+        else more.push_back(w);
+        ++count;
+      }
       i = j - 1;
     }
   }
   auto spelling = [&](std::string_view w) -> std::string_view {
     for (char ch : w)
-      if (lower(ch) != ch) return w;  // only words the deparser left in lower case
-    for (std::string_view s : spelled) {
+      if (ch >= 'A' && ch <= 'Z') return w;  // only words the deparser left in lower case
+    for (size_t n = 0; n < count; ++n) {
+      std::string_view s = n < 16 ? few[n] : more[n - 16];
       if (s.size() != w.size()) continue;
       size_t k = 0;
       while (k < w.size() && lower(s[k]) == w[k]) ++k;
