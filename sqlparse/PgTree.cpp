@@ -44,10 +44,199 @@ ParseTree parseViaProtobuf(const std::string &text) {
   return t;
 }
 
-std::string pack(const PgQuery__ParseResult *root) {
+std::string packWithProtobufC(const PgQuery__ParseResult *root) {
   std::string buf(pg_query__parse_result__get_packed_size(root), '\0');
   pg_query__parse_result__pack(root, reinterpret_cast<uint8_t *>(buf.data()));
   return buf;
+}
+
+namespace {
+
+// The protobuf wire form of a protobuf-c message, byte for byte what protobuf-c's pack
+// writes (fields in descriptor order, proto3 zero values left out). protobuf-c's own
+// pack scans every field of a message for each message written, some 250 for each
+// Node's oneof, and works out each nested message's size again at every level above
+// it; here a Node goes straight to the member it holds and each message is written once.
+class Packer {
+public:
+  bool message(const ProtobufCMessage *m, std::string &out) {
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+    const char *base = reinterpret_cast<const char *>(m);
+    if (d == &pg_query__node__descriptor) {
+      uint32_t which = reinterpret_cast<const PgQuery__Node *>(m)->node_case;
+      const ProtobufCFieldDescriptor *fd = which ? protobuf_c_message_descriptor_get_field(d, which) : nullptr;
+      return !fd || field(*fd, base, out);
+    }
+    for (unsigned i = 0; i < d->n_fields; ++i)
+      if (!field(d->fields[i], base, out)) return false;
+    return true;
+  }
+
+private:
+  static void varint(uint64_t v, std::string &out) {
+    while (v >= 0x80) {
+      out.push_back((char)(v | 0x80));
+      v >>= 7;
+    }
+    out.push_back((char)v);
+  }
+  static void tag(uint32_t id, int wire, std::string &out) { varint(((uint64_t)id << 3) | (uint64_t)wire, out); }
+  static void fixed(uint64_t v, int bytes, std::string &out) {
+    for (int i = 0; i < bytes; ++i) out.push_back((char)(v >> (8 * i)));
+  }
+  static int wireType(ProtobufCType t) {
+    switch (t) {
+      case PROTOBUF_C_TYPE_SFIXED64: case PROTOBUF_C_TYPE_FIXED64: case PROTOBUF_C_TYPE_DOUBLE: return 1;
+      case PROTOBUF_C_TYPE_SFIXED32: case PROTOBUF_C_TYPE_FIXED32: case PROTOBUF_C_TYPE_FLOAT: return 5;
+      case PROTOBUF_C_TYPE_STRING: case PROTOBUF_C_TYPE_BYTES: case PROTOBUF_C_TYPE_MESSAGE: return 2;
+      default: return 0;
+    }
+  }
+  static size_t elementSize(ProtobufCType t) {
+    switch (t) {
+      case PROTOBUF_C_TYPE_SFIXED64: case PROTOBUF_C_TYPE_FIXED64: case PROTOBUF_C_TYPE_DOUBLE:
+      case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_SINT64: case PROTOBUF_C_TYPE_UINT64: return 8;
+      case PROTOBUF_C_TYPE_STRING: case PROTOBUF_C_TYPE_MESSAGE: return sizeof(void *);
+      case PROTOBUF_C_TYPE_BYTES: return sizeof(ProtobufCBinaryData);
+      case PROTOBUF_C_TYPE_BOOL: return sizeof(protobuf_c_boolean);
+      default: return 4;
+    }
+  }
+  // A value of a proto3 field that protobuf-c leaves out (zero, empty, null).
+  static bool zero(const ProtobufCFieldDescriptor &fd, const void *at) {
+    switch (fd.type) {
+      case PROTOBUF_C_TYPE_STRING: {
+        const char *s = *static_cast<const char *const *>(at);
+        return !s || !*s;
+      }
+      case PROTOBUF_C_TYPE_MESSAGE: return *static_cast<const void *const *>(at) == nullptr;
+      case PROTOBUF_C_TYPE_FLOAT: return *static_cast<const float *>(at) == 0;
+      case PROTOBUF_C_TYPE_DOUBLE: return *static_cast<const double *>(at) == 0;
+      case PROTOBUF_C_TYPE_BYTES: return static_cast<const ProtobufCBinaryData *>(at)->len == 0;
+      default: {
+        const unsigned char *b = static_cast<const unsigned char *>(at);
+        for (size_t i = 0; i < elementSize(fd.type); ++i)
+          if (b[i]) return false;
+        return true;
+      }
+    }
+  }
+  // One value's payload (after its tag); false for what this packer does not write.
+  bool value(const ProtobufCFieldDescriptor &fd, const void *at, std::string &out) {
+    switch (fd.type) {
+      case PROTOBUF_C_TYPE_INT32: case PROTOBUF_C_TYPE_ENUM:
+        varint((uint64_t)(int64_t)*static_cast<const int32_t *>(at), out);
+        return true;
+      case PROTOBUF_C_TYPE_UINT32: varint(*static_cast<const uint32_t *>(at), out); return true;
+      case PROTOBUF_C_TYPE_SINT32: {
+        int32_t v = *static_cast<const int32_t *>(at);
+        varint((uint32_t)((uint32_t)v << 1) ^ (uint32_t)(v >> 31), out);
+        return true;
+      }
+      case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_UINT64:
+        varint(*static_cast<const uint64_t *>(at), out);
+        return true;
+      case PROTOBUF_C_TYPE_SINT64: {
+        int64_t v = *static_cast<const int64_t *>(at);
+        varint(((uint64_t)v << 1) ^ (uint64_t)(v >> 63), out);
+        return true;
+      }
+      case PROTOBUF_C_TYPE_BOOL: out.push_back(*static_cast<const protobuf_c_boolean *>(at) ? 1 : 0); return true;
+      case PROTOBUF_C_TYPE_FIXED32: case PROTOBUF_C_TYPE_SFIXED32: case PROTOBUF_C_TYPE_FLOAT: {
+        uint32_t v;
+        std::memcpy(&v, at, 4);
+        fixed(v, 4, out);
+        return true;
+      }
+      case PROTOBUF_C_TYPE_FIXED64: case PROTOBUF_C_TYPE_SFIXED64: case PROTOBUF_C_TYPE_DOUBLE: {
+        uint64_t v;
+        std::memcpy(&v, at, 8);
+        fixed(v, 8, out);
+        return true;
+      }
+      case PROTOBUF_C_TYPE_STRING: {
+        const char *s = *static_cast<const char *const *>(at);
+        size_t n = s ? std::strlen(s) : 0;
+        varint(n, out);
+        out.append(s ? s : "", n);
+        return true;
+      }
+      case PROTOBUF_C_TYPE_BYTES: {
+        const auto *b = static_cast<const ProtobufCBinaryData *>(at);
+        varint(b->len, out);
+        out.append(reinterpret_cast<const char *>(b->data), b->len);
+        return true;
+      }
+      case PROTOBUF_C_TYPE_MESSAGE: {
+        const auto *m = *static_cast<const ProtobufCMessage *const *>(at);
+        std::string inner;
+        if (m && !message(m, inner)) return false;
+        varint(inner.size(), out);
+        out += inner;
+        return true;
+      }
+    }
+    return false;
+  }
+  bool field(const ProtobufCFieldDescriptor &fd, const char *base, std::string &out) {
+    const void *at = base + fd.offset;
+    if (fd.label == PROTOBUF_C_LABEL_REPEATED) {
+      size_t n = *reinterpret_cast<const size_t *>(base + fd.quantifier_offset);
+      const char *arr = *reinterpret_cast<const char *const *>(at);
+      size_t step = elementSize(fd.type);
+      if (n == 0) return true;
+      if (fd.flags & PROTOBUF_C_FIELD_FLAG_PACKED) {
+        std::string payload;
+        for (size_t i = 0; i < n; ++i)
+          if (!value(fd, arr + i * step, payload)) return false;
+        tag(fd.id, 2, out);
+        varint(payload.size(), out);
+        out += payload;
+        return true;
+      }
+      for (size_t i = 0; i < n; ++i) {
+        tag(fd.id, wireType(fd.type), out);
+        if (!value(fd, arr + i * step, out)) return false;
+      }
+      return true;
+    }
+    if (fd.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+      if (*reinterpret_cast<const uint32_t *>(base + fd.quantifier_offset) != fd.id) return true;
+      if (fd.type == PROTOBUF_C_TYPE_MESSAGE || fd.type == PROTOBUF_C_TYPE_STRING) {
+        const void *p = *static_cast<const void *const *>(at);
+        if (!p || p == fd.default_value) return true;
+      }
+    } else if (fd.label == PROTOBUF_C_LABEL_NONE) {
+      if (zero(fd, at)) return true;
+    } else if (fd.label == PROTOBUF_C_LABEL_OPTIONAL) {
+      if (fd.type == PROTOBUF_C_TYPE_MESSAGE || fd.type == PROTOBUF_C_TYPE_STRING) {
+        const void *p = *static_cast<const void *const *>(at);
+        if (!p || p == fd.default_value) return true;
+      } else if (!*reinterpret_cast<const protobuf_c_boolean *>(base + fd.quantifier_offset)) {
+        return true;
+      }
+    }
+    tag(fd.id, wireType(fd.type), out);
+    return value(fd, at, out);
+  }
+};
+
+}  // namespace
+
+std::string pack(const PgQuery__Node *node) {
+  std::string out;
+  if (!Packer().message(&node->base, out)) {
+    out.assign(pg_query__node__get_packed_size(node), '\0');
+    pg_query__node__pack(node, reinterpret_cast<uint8_t *>(out.data()));
+  }
+  return out;
+}
+
+std::string pack(const PgQuery__ParseResult *root) {
+  std::string out;
+  out.reserve(256);
+  if (!Packer().message(&root->base, out)) return packWithProtobufC(root);  // a type it does not write
+  return out;
 }
 
 bool deparse(PgQuery__ParseResult *root, std::string &out, std::string &err) {

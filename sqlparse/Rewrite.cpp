@@ -100,10 +100,8 @@ int paramOf(const PgQuery__Node *n) {
 }
 
 PgQuery__Node *copyNode(const PgQuery__Node *n) {
-  size_t len = pg_query__node__get_packed_size(n);
-  std::string buf(len, '\0');
-  pg_query__node__pack(n, reinterpret_cast<uint8_t *>(buf.data()));
-  return pg_query__node__unpack(nullptr, len, reinterpret_cast<const uint8_t *>(buf.data()));
+  std::string buf = tree::pack(n);
+  return pg_query__node__unpack(nullptr, buf.size(), reinterpret_cast<const uint8_t *>(buf.data()));
 }
 
 // The UPDATE's assignment value, rewritten for DO UPDATE; null if a placeholder

@@ -1,7 +1,8 @@
 // The JSON route to libpg_query's tree (sqlparse/JsonTree.cpp) must give exactly
 // the messages the protobuf route gives: every statement below, and every
 // statement of the corpus's .sql files and fuzz seeds, is parsed both ways and
-// the two trees are packed and compared byte for byte.
+// the two trees are packed and compared byte for byte. The packer itself must write
+// protobuf-c's bytes for each of them.
 #include "PgTree.h"
 #include "sqlrace/sqlparse.h"
 
@@ -22,6 +23,9 @@ int compare(const std::string &sql, std::string *why = nullptr) {
   int result = 0;
   if (!viaProtobuf) {
     result = r.error ? 1 : -1;  // both must reject it
+  } else if (tree::pack(viaProtobuf.root) != tree::packWithProtobufC(viaProtobuf.root)) {
+    result = -1;  // the packer must write protobuf-c's bytes
+    if (why) *why = "tree::pack differs from protobuf-c's pack";
   } else if (!r.error) {
     PgQuery__ParseResult *root = tree::decodeJsonTree(r.parse_tree, sql);
     tree::Arena arena;
