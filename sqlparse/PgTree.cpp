@@ -5,8 +5,63 @@
 
 namespace sqlrace::sql::tree {
 
+namespace {
+
+// What protobuf_c_message_free_unpacked frees (with the default allocator), without its
+// scan of all of a Node's some 250 oneof members for the one it holds.
+void freeMessage(ProtobufCMessage *m) {
+  if (!m) return;
+  const ProtobufCMessageDescriptor *d = m->descriptor;
+  char *base = reinterpret_cast<char *>(m);
+  auto freeValue = [](const ProtobufCFieldDescriptor &fd, void *at) {
+    switch (fd.type) {
+      case PROTOBUF_C_TYPE_STRING: {
+        char *str = *static_cast<char **>(at);
+        if (str && str != fd.default_value) std::free(str);
+        break;
+      }
+      case PROTOBUF_C_TYPE_BYTES: {
+        auto *b = static_cast<ProtobufCBinaryData *>(at);
+        if (b->data && (!fd.default_value || b->data != static_cast<const ProtobufCBinaryData *>(fd.default_value)->data))
+          std::free(b->data);
+        break;
+      }
+      case PROTOBUF_C_TYPE_MESSAGE: freeMessage(*static_cast<ProtobufCMessage **>(at)); break;
+      default: break;
+    }
+  };
+  auto freeField = [&](const ProtobufCFieldDescriptor &fd) {
+    void *at = base + fd.offset;
+    if (fd.label == PROTOBUF_C_LABEL_REPEATED) {
+      size_t n = *reinterpret_cast<size_t *>(base + fd.quantifier_offset);
+      char *arr = *static_cast<char **>(at);
+      size_t step = fd.type == PROTOBUF_C_TYPE_BYTES ? sizeof(ProtobufCBinaryData) : sizeof(void *);
+      if (fd.type == PROTOBUF_C_TYPE_STRING || fd.type == PROTOBUF_C_TYPE_BYTES || fd.type == PROTOBUF_C_TYPE_MESSAGE)
+        for (size_t i = 0; i < n; ++i) freeValue(fd, arr + i * step);
+      std::free(arr);
+      return;
+    }
+    if ((fd.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+        *reinterpret_cast<uint32_t *>(base + fd.quantifier_offset) != fd.id)
+      return;  // another member of the oneof is set
+    freeValue(fd, at);
+  };
+  if (d == &pg_query__node__descriptor) {
+    uint32_t which = reinterpret_cast<PgQuery__Node *>(m)->node_case;
+    if (const ProtobufCFieldDescriptor *fd = which ? protobuf_c_message_descriptor_get_field(d, which) : nullptr)
+      freeField(*fd);
+  } else {
+    for (unsigned i = 0; i < d->n_fields; ++i) freeField(d->fields[i]);
+  }
+  for (unsigned i = 0; i < m->n_unknown_fields; ++i) std::free(m->unknown_fields[i].data);
+  std::free(m->unknown_fields);
+  std::free(m);
+}
+
+}  // namespace
+
 ParseTree::~ParseTree() {
-  if (root && !arena) pg_query__parse_result__free_unpacked(root, nullptr);
+  if (root && !arena) freeMessage(&root->base);
 }
 
 static ParseTree parseViaJson(const std::string &text, bool inArena) {
