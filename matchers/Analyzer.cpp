@@ -23,6 +23,7 @@
 #include "clang/Lex/Lexer.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/Path.h"
 
@@ -1395,8 +1396,9 @@ private:
     if (it != DefCache.end()) return it->second;
     if (!DefsIndexed) indexDefinitions();
     std::vector<Def> out;
-    std::vector<std::pair<const CFGBlock *, unsigned>> work{{at.block, at.index}};
-    llvm::DenseSet<const CFGBlock *> seen;
+    out.reserve(4);
+    llvm::SmallVector<std::pair<const CFGBlock *, unsigned>, 16> work{{at.block, at.index}};
+    llvm::SmallPtrSet<const CFGBlock *, 32> seen;
     static const llvm::SmallVector<unsigned, 2> none;
     while (!work.empty()) {
       auto [b, end] = work.back();
@@ -2067,6 +2069,10 @@ private:
   }
 
   void collectStatements() {
+    size_t imported = 0;  // room for all (the vectors' elements are large to move)
+    for (const UserCall &u : UserCalls) imported += u.summary ? u.summary->stmts.size() + u.summary->execs.size() : 0;
+    Ev.statements.reserve(Api.size() + imported);
+    Ev.executions.reserve(Api.size() + imported);
     importStatements();
     for (const ApiCall &c : Api) {
       Role r = c.call.api->role;

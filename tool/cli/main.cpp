@@ -567,6 +567,7 @@ int finish(RunState &st, int rc) {
     text = sqlrace::report::toSarif(st.items, rules, SQLRACE_VERSION, "file://" + RootDir() + "/");
   } else {
     llvm::raw_string_ostream os(text);
+    os.SetBuffered();  // written a few characters at a time; flushed below
     auto line = [&](const sqlrace::report::Place &p, const char *level, const std::string &msg, const std::string &rule) {
       if (p.valid()) os << p.file << ":" << p.line << ":" << p.col << ": ";
       os << level << ": " << msg;
