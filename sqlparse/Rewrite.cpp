@@ -676,16 +676,35 @@ template <typename F> Rewrite memo(const std::string &key, F compute) {
   return r;
 }
 
+// Each part with its length first: no byte of the texts (a \x1f in a literal) can make
+// two different inputs one key.
 std::string keyOf(std::initializer_list<std::string_view> parts) {
   std::string k;
   for (std::string_view p : parts) {
+    k += std::to_string(p.size());
+    k += ':';
     k += p;
-    k += '\x1f';
   }
   return k;
 }
 
 }  // namespace
+
+std::string respellLike(std::string_view sql, const std::map<int, std::string> &spelling, std::string_view original) {
+  std::string key = keyOf({sql, original});
+  for (const auto &[n, sp] : spelling) key += keyOf({std::to_string(n), sp});
+  static std::mutex mu;
+  static std::unordered_map<std::string, std::string> cache;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = cache.find(key);
+    if (it != cache.end()) return it->second;
+  }
+  std::string out = restoreCase(respell(sql, spelling), original);
+  std::lock_guard<std::mutex> lock(mu);
+  cache.emplace(std::move(key), out);
+  return out;
+}
 
 Rewrite canonical(std::string_view sql) {
   return memo(keyOf({"canonical", sql}), [&] { return canonicalImpl(sql); });
@@ -694,7 +713,7 @@ Rewrite canonical(std::string_view sql) {
 Rewrite insertOnConflict(std::string_view insertSql, const std::vector<std::string> &keys, std::string_view updateSql,
                          const std::map<int, int> *updateParams) {
   std::string k = keyOf({"conflict", insertSql, updateSql, updateParams ? "map" : "nomap"});
-  for (const std::string &key : keys) k += key + ",";
+  for (const std::string &key : keys) k += keyOf({key});  // a quoted column name may hold a comma
   if (updateParams)
     for (const auto &[a, b] : *updateParams) k += std::to_string(a) + ":" + std::to_string(b) + ",";
   return memo(k, [&] { return insertOnConflictImpl(insertSql, keys, updateSql, updateParams); });

@@ -404,6 +404,34 @@ TEST(Rewrite, RestoreCaseAndRespell) {
             "SELECT MAX(N) FROM T WHERE S = 'Abc'");
 }
 
+// Rewrites and respellings are remembered per distinct input: inputs that differ only where
+// a separator could hide (a comma inside a quoted column name, a \x1f byte in a text) are
+// different inputs and get their own answers, whichever comes first.
+TEST(Rewrite, MemoKeepsNearInputsApart) {
+  const char *insert = "INSERT INTO t (\"a,b\", a, b) VALUES ($1, $2, $3)";
+  Rewrite one = insertOnConflict(insert, {"a,b"});
+  Rewrite two = insertOnConflict(insert, {"a", "b"});
+  ASSERT_TRUE(one.ok) << one.error;
+  ASSERT_TRUE(two.ok) << two.error;
+  EXPECT_EQ(one.sql, "INSERT INTO t (\"a,b\", a, b) VALUES ($1, $2, $3) ON CONFLICT (\"a,b\") DO NOTHING");
+  EXPECT_EQ(two.sql, "INSERT INTO t (\"a,b\", a, b) VALUES ($1, $2, $3) ON CONFLICT (a, b) DO NOTHING");
+
+  std::string original = "INSERT INTO Genre (idGenre, strGenre) VALUES (NULL, :name)";
+  Rewrite r = insertOnConflict(original, {"strgenre"});
+  ASSERT_TRUE(r.ok);
+  auto p = analyzeSql(original);
+  std::string expected = restoreCase(respell(r.sql, p->spelling), original);
+  EXPECT_EQ(respellLike(r.sql, p->spelling, original), expected);
+  EXPECT_EQ(respellLike(r.sql, p->spelling, original), expected);  // remembered: the same
+  std::map<int, std::string> other = p->spelling;
+  for (auto &[n, sp] : other) sp = "?";
+  EXPECT_EQ(respellLike(r.sql, other, original),
+            "INSERT INTO Genre (idGenre, strGenre) VALUES (NULL, ?) ON CONFLICT (strGenre) DO NOTHING");
+  // joined with a \x1f separator these two inputs would be one key
+  EXPECT_EQ(respellLike("select x\x1fy", {}, "Z"), "select x\x1fy");
+  EXPECT_EQ(respellLike("select x", {}, "y\x1fZ"), "select x");
+}
+
 TEST(Rewrite, MysqlUpsertForms) {
   Rewrite ignore = mysqlUpsert("INSERT INTO tags (name) VALUES (?)", {"name"});
   ASSERT_TRUE(ignore.ok) << ignore.error;

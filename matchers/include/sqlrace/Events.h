@@ -62,7 +62,7 @@ struct Statement {
   const sql::Facts *first(sql::StmtKind k) const;  // first statement of that kind, or null
   // A rewrite written the way this statement's code writes SQL: its placeholders
   // and the letter case of its identifiers.
-  std::string respell(const std::string &pgSql) const { return sql::restoreCase(sql::respell(pgSql, spelling), text); }
+  std::string respell(const std::string &pgSql) const { return sql::respellLike(pgSql, spelling, text); }
   // An identifier from the facts (folded to lower case) as the code wrote it.
   std::string name(const std::string &ident) const { return sql::restoreCase(ident, text); }
 };

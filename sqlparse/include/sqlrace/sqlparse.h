@@ -165,6 +165,9 @@ std::string restoreCase(std::string_view deparsed, std::string_view original);
 
 // $n placeholders written back the way the original spelled them ($n -> spelling[n]).
 std::string respell(std::string_view sql, const std::map<int, std::string> &spelling);
+// Both: restoreCase(respell(sql, spelling), original), remembered per distinct input (a
+// rewrite is written this way once per finding, and findings repeat their statements).
+std::string respellLike(std::string_view sql, const std::map<int, std::string> &spelling, std::string_view original);
 // The INSERT without `column` (and the value written into it); the remaining
 // placeholders are renumbered densely, with Rewrite::note saying how.
 Rewrite insertWithoutColumn(std::string_view insertSql, std::string_view column);
