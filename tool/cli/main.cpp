@@ -203,7 +203,8 @@ public:
       std::string d = sqlrace::dumpEvents(*fd, Ctx);
       if (d.find("statement") != std::string::npos) llvm::outs() << d;
     }
-    for (const sqlrace::Finding &f : sqlrace::analyzeFunction(*fd, Ctx)) {
+    std::vector<sqlrace::Finding> findings = sqlrace::analyzeFunction(*fd, Ctx);  // ours: texts moved out below
+    for (sqlrace::Finding &f : findings) {
       if (f.rule == "unresolved-sql" && !Verbose) continue;
       sqlrace::report::Item item;
       item.rule = f.rule;
@@ -213,11 +214,11 @@ public:
       item.grade = f.grade;
       item.gradeReason = f.gradeReason;
       item.at = place(f.loc);
-      item.message = f.message;
-      item.sql = f.rewrite;
-      item.schema = f.suggestion.schema;
-      item.statements = f.suggestion.statements;
-      item.rewriteNote = f.suggestion.note;
+      item.message = std::move(f.message);
+      item.sql = std::move(f.rewrite);
+      item.schema = std::move(f.suggestion.schema);
+      item.statements = std::move(f.suggestion.statements);
+      item.rewriteNote = std::move(f.suggestion.note);
       item.function = fd->getQualifiedNameAsString();
       if (f.check.valid()) item.check = place(f.check);
       if (f.fixBegin.valid()) {
@@ -229,10 +230,12 @@ public:
                                                Ctx.getLangOpts())
                         .getRawEncoding();
         item.fixEnd = place(end);
-        item.fixText = f.fixText;
+        item.fixText = std::move(f.fixText);
       }
-      for (const sqlrace::Note &n : f.notes) {
-        item.notes.push_back({place(n.loc), n.message});
+      item.notes.reserve(f.notes.size());
+      item.noteLines.reserve(f.notes.size());
+      for (sqlrace::Note &n : f.notes) {
+        item.notes.push_back({place(n.loc), std::move(n.message)});
         llvm::StringRef nl, np;
         sourceLines(n.loc, nl, np);
         item.noteLines.push_back(nl.str());
