@@ -7,11 +7,25 @@ namespace sqlrace::sql::tree {
 
 namespace {
 
+// Calls f on the fields of m worth a look, in descriptor order, until f returns false
+// (then false). A Node is a oneof of some 250 node types: only the member it holds is
+// given (protobuf-c's generic pack, size and free scan them all, per Node).
+template <typename F> bool eachField(const ProtobufCMessage *m, F f) {
+  const ProtobufCMessageDescriptor *d = m->descriptor;
+  if (d == &pg_query__node__descriptor) {
+    uint32_t which = reinterpret_cast<const PgQuery__Node *>(m)->node_case;
+    const ProtobufCFieldDescriptor *fd = which ? protobuf_c_message_descriptor_get_field(d, which) : nullptr;
+    return !fd || f(*fd);
+  }
+  for (unsigned i = 0; i < d->n_fields; ++i)
+    if (!f(d->fields[i])) return false;
+  return true;
+}
+
 // What protobuf_c_message_free_unpacked frees (with the default allocator), without its
 // scan of all of a Node's some 250 oneof members for the one it holds.
 void freeMessage(ProtobufCMessage *m) {
   if (!m) return;
-  const ProtobufCMessageDescriptor *d = m->descriptor;
   char *base = reinterpret_cast<char *>(m);
   auto freeValue = [](const ProtobufCFieldDescriptor &fd, void *at) {
     switch (fd.type) {
@@ -46,13 +60,10 @@ void freeMessage(ProtobufCMessage *m) {
       return;  // another member of the oneof is set
     freeValue(fd, at);
   };
-  if (d == &pg_query__node__descriptor) {
-    uint32_t which = reinterpret_cast<PgQuery__Node *>(m)->node_case;
-    if (const ProtobufCFieldDescriptor *fd = which ? protobuf_c_message_descriptor_get_field(d, which) : nullptr)
-      freeField(*fd);
-  } else {
-    for (unsigned i = 0; i < d->n_fields; ++i) freeField(d->fields[i]);
-  }
+  eachField(m, [&](const ProtobufCFieldDescriptor &fd) {
+    freeField(fd);
+    return true;
+  });
   for (unsigned i = 0; i < m->n_unknown_fields; ++i) std::free(m->unknown_fields[i].data);
   std::free(m->unknown_fields);
   std::free(m);
@@ -115,16 +126,8 @@ namespace {
 class Packer {
 public:
   bool message(const ProtobufCMessage *m, std::string &out) {
-    const ProtobufCMessageDescriptor *d = m->descriptor;
     const char *base = reinterpret_cast<const char *>(m);
-    if (d == &pg_query__node__descriptor) {
-      uint32_t which = reinterpret_cast<const PgQuery__Node *>(m)->node_case;
-      const ProtobufCFieldDescriptor *fd = which ? protobuf_c_message_descriptor_get_field(d, which) : nullptr;
-      return !fd || field(*fd, base, out);
-    }
-    for (unsigned i = 0; i < d->n_fields; ++i)
-      if (!field(d->fields[i], base, out)) return false;
-    return true;
+    return eachField(m, [&](const ProtobufCFieldDescriptor &fd) { return field(fd, base, out); });
   }
 
 private:
@@ -308,30 +311,19 @@ bool deparse(PgQuery__ParseResult *root, std::string &out, std::string &err) {
 void walk(const ProtobufCMessage *m, const std::function<void(const ProtobufCMessage *)> &f) {
   if (!m) return;
   f(m);
-  const ProtobufCMessageDescriptor *d = m->descriptor;
   const char *base = reinterpret_cast<const char *>(m);
-  if (d == &pg_query__node__descriptor) {
-    // a Node is a oneof of some 250 node types: go straight to the one it holds
-    auto *n = reinterpret_cast<const PgQuery__Node *>(m);
-    if (const ProtobufCFieldDescriptor *fd = n->node_case ? protobuf_c_message_descriptor_get_field(d, n->node_case) : nullptr)
-      walk(*reinterpret_cast<ProtobufCMessage *const *>(base + fd->offset), f);
-    return;
-  }
-  for (unsigned i = 0; i < d->n_fields; ++i) {
-    const ProtobufCFieldDescriptor &fd = d->fields[i];
-    if (fd.type != PROTOBUF_C_TYPE_MESSAGE) continue;
+  eachField(m, [&](const ProtobufCFieldDescriptor &fd) {
+    if (fd.type != PROTOBUF_C_TYPE_MESSAGE) return true;
     if (fd.label == PROTOBUF_C_LABEL_REPEATED) {
       size_t n = *reinterpret_cast<const size_t *>(base + fd.quantifier_offset);
       auto arr = *reinterpret_cast<ProtobufCMessage *const *const *>(base + fd.offset);
       for (size_t j = 0; j < n; ++j) walk(arr[j], f);
-    } else {
-      if (fd.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
-        uint32_t which = *reinterpret_cast<const uint32_t *>(base + fd.quantifier_offset);
-        if (which != fd.id) continue;
-      }
+    } else if (!(fd.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) ||
+               *reinterpret_cast<const uint32_t *>(base + fd.quantifier_offset) == fd.id) {
       walk(*reinterpret_cast<ProtobufCMessage *const *>(base + fd.offset), f);
     }
-  }
+    return true;
+  });
 }
 
 std::string str(const PgQuery__Node *n) {
