@@ -713,7 +713,8 @@ Rewrite canonical(std::string_view sql) {
 Rewrite insertOnConflict(std::string_view insertSql, const std::vector<std::string> &keys, std::string_view updateSql,
                          const std::map<int, int> *updateParams) {
   std::string k = keyOf({"conflict", insertSql, updateSql, updateParams ? "map" : "nomap"});
-  for (const std::string &key : keys) k += keyOf({key});  // a quoted column name may hold a comma
+  k += keyOf({std::to_string(keys.size())});  // then each key: a quoted column name may hold a comma
+  for (const std::string &key : keys) k += keyOf({key});
   if (updateParams)
     for (const auto &[a, b] : *updateParams) k += std::to_string(a) + ":" + std::to_string(b) + ",";
   return memo(k, [&] { return insertOnConflictImpl(insertSql, keys, updateSql, updateParams); });

@@ -415,6 +415,14 @@ TEST(Rewrite, MemoKeepsNearInputsApart) {
   ASSERT_TRUE(two.ok) << two.error;
   EXPECT_EQ(one.sql, "INSERT INTO t (\"a,b\", a, b) VALUES ($1, $2, $3) ON CONFLICT (\"a,b\") DO NOTHING");
   EXPECT_EQ(two.sql, "INSERT INTO t (\"a,b\", a, b) VALUES ($1, $2, $3) ON CONFLICT (a, b) DO NOTHING");
+  // a key column named `1,` against a placeholder pairing 2 -> 1 (each once spelled "2:1,")
+  const char *upsert = "INSERT INTO t (\"1,\", v) VALUES ($1, $2)";
+  const char *update = "UPDATE t SET v = $1 WHERE \"1,\" = $2";
+  std::map<int, int> none, pairing{{2, 1}};
+  Rewrite byKey = insertOnConflict(upsert, {"1,"}, update, &none);
+  Rewrite byPairing = insertOnConflict(upsert, {}, update, &pairing);
+  EXPECT_TRUE(byKey.ok) << byKey.error;
+  EXPECT_NE(byKey.ok ? byKey.sql : byKey.error, byPairing.ok ? byPairing.sql : byPairing.error);
 
   std::string original = "INSERT INTO Genre (idGenre, strGenre) VALUES (NULL, :name)";
   Rewrite r = insertOnConflict(original, {"strgenre"});
