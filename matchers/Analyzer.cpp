@@ -1038,27 +1038,30 @@ private:
   // SQLITE_CONSTRAINT(_UNIQUE/_PRIMARYKEY), MySQL ER_DUP_ENTRY (1062).
   bool mentionsUniqueViolation(const Stmt *s) const {
     if (!s) return false;
-    if (auto *e = dyn_cast<Expr>(s); e && isViolationMarker(e)) return true;
+    if (auto *e = dyn_cast<Expr>(s); e && marksUniqueViolation(e, SM, Ctx.getLangOpts())) return true;
     for (const Stmt *c : s->children())
       if (mentionsUniqueViolation(c)) return true;
     return false;
   }
 
-  bool isViolationMarker(const Expr *e) const { return marksUniqueViolation(e, SM, Ctx.getLangOpts()); }
+  // A call of another function of the program whose body mentions a unique-violation
+  // marker (remembered per function).
+  bool callsHelperTestingViolation(const Expr *e) {
+    auto *ce = dyn_cast<CallExpr>(e);
+    const FunctionDecl *def = nullptr;
+    if (!ce || !ce->getDirectCallee() || !ce->getDirectCallee()->hasBody(def) || !def || def == &FD) return false;
+    auto &memo = results().ViolationTest;
+    auto it = memo.find(def);
+    if (it == memo.end()) it = memo.emplace(def, mentionsUniqueViolation(def->getBody())).first;
+    return it->second;
+  }
 
   // Cheap first look: the body, or a helper it calls, mentions a unique-violation marker at
   // all (read from the body's notes).
   bool mayTestViolation() {
     if (Notes->violationMarker) return true;
-    for (const Expr *e : Notes->calls) {
-      auto *ce = dyn_cast<CallExpr>(e);
-      const FunctionDecl *def = nullptr;
-      if (!ce || !ce->getDirectCallee() || !ce->getDirectCallee()->hasBody(def) || !def || def == &FD) continue;
-      auto &memo = results().ViolationTest;
-      auto it = memo.find(def);
-      if (it == memo.end()) it = memo.emplace(def, mentionsUniqueViolation(def->getBody())).first;
-      if (it->second) return true;
-    }
+    for (const Expr *e : Notes->calls)
+      if (callsHelperTestingViolation(e)) return true;
     return false;
   }
 
@@ -1074,14 +1077,8 @@ private:
         if (auto *v = dyn_cast<VarDecl>(d->getDecl()); v && v->hasLocalStorage())
           for (const Def &def : reachingDefs(v, at))
             if (def.rhs && conditionTestsViolation(def.rhs, def.pos, depth + 1)) found = true;
-      } else if (auto *ce = dyn_cast<CallExpr>(s)) {
-        const FunctionDecl *def = nullptr;
-        if (ce->getDirectCallee() && ce->getDirectCallee()->hasBody(def) && def != &FD) {
-          auto &memo = results().ViolationTest;
-          auto it = memo.find(def);
-          if (it == memo.end()) it = memo.emplace(def, mentionsUniqueViolation(def->getBody())).first;
-          if (it->second) found = true;
-        }
+      } else if (auto *e = dyn_cast<Expr>(s); e && callsHelperTestingViolation(e)) {
+        found = true;
       }
       for (const Stmt *c : s->children()) visit(c);
     };

@@ -506,7 +506,7 @@ std::shared_ptr<const ParsedSql> analyzeSql(std::string_view sql, const Normaliz
   }
   auto r = analyzeUncached(sql, opt);
   std::lock_guard<std::mutex> lock(mu);
-  if (m.count(sql)) return m.find(sql)->second;  // another thread was first
+  if (auto it = m.find(sql); it != m.end()) return it->second;  // another thread was first
   texts.emplace_back(sql);
   m.emplace(std::string_view(texts.back()), r);
   return r;

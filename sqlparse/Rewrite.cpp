@@ -661,16 +661,16 @@ namespace sqlrace::sql {
 namespace {
 
 // Rewrites are pure functions of their inputs, and code repeats its SQL: each
-// is computed once per distinct input.
-template <typename F> Rewrite memo(const std::string &key, F compute) {
+// is computed once per distinct input (a cache per call site: per type of compute).
+template <typename F> auto memo(const std::string &key, F compute) -> decltype(compute()) {
   static std::mutex mu;
-  static std::unordered_map<std::string, Rewrite> cache;
+  static std::unordered_map<std::string, decltype(compute())> cache;
   {
     std::lock_guard<std::mutex> lock(mu);
     auto it = cache.find(key);
     if (it != cache.end()) return it->second;
   }
-  Rewrite r = compute();
+  auto r = compute();
   std::lock_guard<std::mutex> lock(mu);
   cache.emplace(key, r);
   return r;
@@ -693,17 +693,7 @@ std::string keyOf(std::initializer_list<std::string_view> parts) {
 std::string respellLike(std::string_view sql, const std::map<int, std::string> &spelling, std::string_view original) {
   std::string key = keyOf({sql, original});
   for (const auto &[n, sp] : spelling) key += keyOf({std::to_string(n), sp});
-  static std::mutex mu;
-  static std::unordered_map<std::string, std::string> cache;
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    auto it = cache.find(key);
-    if (it != cache.end()) return it->second;
-  }
-  std::string out = restoreCase(respell(sql, spelling), original);
-  std::lock_guard<std::mutex> lock(mu);
-  cache.emplace(std::move(key), out);
-  return out;
+  return memo(key, [&] { return restoreCase(respell(sql, spelling), original); });
 }
 
 Rewrite canonical(std::string_view sql) {
