@@ -483,6 +483,20 @@ public:
     return true;
   }
 
+  // The SQL a statement name is prepared with in the main file (PQprepare(conn, "name",
+  // sql), pqxx's connection::prepare): for executions by name in other functions, the
+  // usual layout (everything prepared once at start-up, run elsewhere). Null: the name is
+  // not prepared with a constant text here; `ambiguous`: prepared with different texts.
+  struct Prepared {
+    const StringLiteral *sql = nullptr;
+    const FunctionDecl *in = nullptr;  // the function that prepares it
+    bool ambiguous = false;
+  };
+  const Prepared *preparedInUnit(llvm::StringRef name) const {
+    auto it = PreparedInUnit.find(name);
+    return it == PreparedInUnit.end() ? nullptr : &it->second;
+  }
+
   bool protectedByAllCallers(const FunctionDecl &fd) const {
     if (fd.isExternallyVisible()) return false;  // callers in other files are not seen
     auto it = Calls.find(fd.getCanonicalDecl());
@@ -503,6 +517,8 @@ private:
   std::vector<const FunctionDecl *> Functions;  // the main file's, as analyzeAll found them
   llvm::DenseSet<const Decl *> Referenced;  // functions the main file refers to (canonical)
   std::unordered_map<const FunctionDecl *, BodyNotes> Notes;  // the main file's bodies (analyzeAll)
+  std::map<std::string, Prepared, std::less<>> PreparedInUnit;  // by statement name
+  void notePrepared();
 };
 
 Results &results() {
@@ -877,6 +893,7 @@ private:
     Sum.dom.assign(n, std::vector<char>(n, 0));
     for (size_t a = 0; a < n; ++a)
       for (size_t b = 0; b < n; ++b) Sum.dom[a][b] = a != b && execDominates((int)a, (int)b);
+    int returns = 0;
     for (const CFGBlock *b : *Cfg) {
       unsigned i = 0;
       for (const CFGElement &el : *b) {
@@ -884,10 +901,22 @@ private:
           if (auto *ret = dyn_cast<ReturnStmt>(cs->getStmt()); ret && ret->getRetValue()) {
             addValueDeps(ret->getRetValue(), Pos{b, i}, 0, Sum.returnValue);
             addHandleStatements(ret->getRetValue(), Pos{b, i}, 0, Sum.returnHandle);
+            ++returns;
           }
         ++i;
       }
     }
+    // With more than one return, which one runs is part of the value: `if (PQntuples(r) == 0)
+    // return NOT_FOUND; return OK;` tells the caller what the check found as surely as
+    // returning the count would.
+    if (returns > 1)
+      for (const CFGBlock *b : *Cfg)
+        for (const CFGElement &el : *b)
+          if (auto cs = el.getAs<CFGStmt>())
+            if (auto *ret = dyn_cast<ReturnStmt>(cs->getStmt()); ret && ret->getRetValue()) {
+              addBlockControlDeps(b, 0, Sum.returnValue);
+              break;
+            }
   }
 
   // The summary's deps in this function's terms, for a call at `pos`.
@@ -2017,9 +2046,71 @@ private:
       if (it != s.parsed->holeParams.end() && it->second > 0)
         if (const ValueDecl *v = locOf(host)) s.holeVar[it->second] = v->getCanonicalDecl();
     }
+    nameDynamicTables(s, text->holes);
     Ev.statements.push_back(std::move(s));
     Holes.push_back(text->holes);
     return Ev.statements.back().id;
+  }
+
+  // A table named partly by a value computed into the text (pr_%s, "log_" + day): which
+  // table it is depends on that value, so two statements name the same table only when the
+  // same variable fills in the name. Such a name is spelled with the variable (pr_{from});
+  // a value sqlrace cannot name makes the table this statement's own.
+  void nameDynamicTables(Statement &s, const std::vector<Resolved::Hole> &holes) {
+    auto number = [](const std::string &t, size_t i, size_t &end) {
+      end = i;
+      while (end < t.size() && t[end] >= '0' && t[end] <= '9') ++end;
+      return end > i ? std::atoi(t.substr(i, end - i).c_str()) : -1;
+    };
+    static const std::string marker = "sqlrace_hole_";
+    auto dynamic = [&](const std::string &t) {
+      size_t end;
+      if (t.find(marker) != std::string::npos) return true;
+      for (size_t i = t.find('$'); i != std::string::npos; i = t.find('$', i + 1))
+        if (number(t, i + 1, end) >= 0) return true;
+      return false;
+    };
+    bool any = false;
+    for (const sql::Facts &f : s.parsed->statements) {
+      any = any || dynamic(f.targetTable);
+      for (const std::string &t : f.tablesRead) any = any || dynamic(t);
+      for (const std::string &t : f.lockTables) any = any || dynamic(t);
+    }
+    if (!any) return;
+    auto holeName = [&](int k) {  // hole k (1-based)
+      const Expr *host = k >= 1 && (size_t)k <= holes.size() ? strip(holes[k - 1].host) : nullptr;
+      if (auto *mc = dyn_cast_or_null<CXXMemberCallExpr>(host)) host = strip(mc->getImplicitObjectArgument());
+      const ValueDecl *v = host ? locOf(host) : nullptr;
+      return v ? "{" + v->getNameAsString() + "}" : "{?" + std::to_string(s.id) + "." + std::to_string(k) + "}";
+    };
+    auto rename = [&](std::string &t) {
+      if (!dynamic(t)) return;
+      std::string out;
+      for (size_t i = 0; i < t.size();) {
+        size_t end;
+        int k;
+        if (t.compare(i, marker.size(), marker) == 0 && (k = number(t, i + marker.size(), end)) >= 0) {
+          out += holeName(k);
+          i = end;
+        } else if (t[i] == '$' && (k = number(t, i + 1, end)) >= 0) {
+          int hole = -1;  // the hole behind $k
+          for (const auto &[key, n] : s.parsed->holeParams)
+            if (n == k) hole = std::atoi(key.c_str());
+          out += hole > 0 ? holeName(hole) : "{?" + std::to_string(s.id) + "." + std::to_string(k) + "}";
+          i = end;
+        } else {
+          out += t[i++];
+        }
+      }
+      t = out;
+    };
+    auto copy = std::make_shared<sql::ParsedSql>(*s.parsed);
+    for (sql::Facts &f : copy->statements) {
+      rename(f.targetTable);
+      for (std::string &t : f.tablesRead) rename(t);
+      for (std::string &t : f.lockTables) rename(t);
+    }
+    s.parsed = std::move(copy);
   }
 
   // SOCI / Poco: `sql << "...", into(x), use(y)` -- the into/use calls around the `<<`.
@@ -2081,15 +2172,39 @@ private:
         if (auto name = resolveSql(c.call.arg(c.call.api->stmtName), c.pos, 0)) PreparedByName[name->text].push_back(id);
     }
     // PQexecPrepared(conn, "name", ...) runs what PQprepare(conn, "name", sql) compiled.
+    // Prepared in another function of the file (at start-up, say): the text it was prepared with.
     for (const ApiCall &c : Api) {
       if (c.call.api->role != Role::ExecPrepared) continue;
-      auto name = resolveSql(c.call.arg(c.call.api->stmtName), c.pos, 0);
-      if (!name) continue;
-      auto it = PreparedByName.find(name->text);
-      if (it == PreparedByName.end()) continue;
-      const void *conn = connOf(c.call.arg(c.call.api->conn));
-      for (int id : it->second)
-        if (FunctionEvents::sameConnection(conn, Ev.statements[id].conn)) StmtOfCall[c.call.expr] = id;
+      const Expr *nameArg = c.call.arg(c.call.api->stmtName);
+      auto name = resolveSql(nameArg, c.pos, 0);
+      if (name) {
+        auto it = PreparedByName.find(name->text);
+        const void *conn = connOf(c.call.arg(c.call.api->conn));
+        if (it != PreparedByName.end())
+          for (int id : it->second)
+            if (FunctionEvents::sameConnection(conn, Ev.statements[id].conn)) StmtOfCall[c.call.expr] = id;
+        if (StmtOfCall.count(c.call.expr)) continue;
+      }
+      const Results::Prepared *pr = name ? results().preparedInUnit(name->text) : nullptr;
+      bool ambiguous = pr && pr->ambiguous;
+      if (pr && !ambiguous && !PreparedByName.count(name->text)) {
+        int id = makeStatement(c.call, pr->sql, *resolveSql(pr->sql, c.pos, 0));
+        Ev.statements[id].via.push_back(loc(c.call.expr->getBeginLoc()));  // reported at the execution
+        Ev.statements[id].function = pr->in->getNameAsString();
+        StmtOfCall[c.call.expr] = id;
+        continue;
+      }
+      // Not guessed: the execution is left out, and --verbose says so.
+      Finding f;
+      f.rule = "unresolved-sql";
+      f.severity = Severity::Remark;
+      f.loc = loc(nameArg ? nameArg->getBeginLoc() : c.call.expr->getBeginLoc());
+      std::string why = !name ? "its name could not be resolved (" + describeUnresolved(nameArg) + ")"
+                        : ambiguous ? "'" + name->text + "' is prepared with different texts in this file"
+                        : PreparedByName.count(name->text) ? "'" + name->text + "' is prepared here on another connection"
+                                                           : "'" + name->text + "' is not prepared with a constant text in this file";
+      f.message = "the prepared statement this " + c.call.name.str() + " call runs is not known: " + why + "; it is not analyzed";
+      Unresolved.push_back(std::move(f));
     }
     // SQLBindCol(h, .., &x) / mysql_stmt_bind_result(h, binds): x is filled by fetches on h.
     for (const ApiCall &c : Api) {
@@ -2184,8 +2299,6 @@ private:
     // time of the execution, not at the time the array was filled.
     auto elementDeps = [&](const Expr *elem, Pos def) {
       if (const VarDecl *v = pointee(elem)) {
-        DeclRefExpr *ref = nullptr;
-        (void)ref;
         Deps d;
         for (const Def &dd : reachingDefs(v, at)) addDefDeps(v, dd, 0, d);
         return d;
@@ -2600,7 +2713,28 @@ void Results::analyzeAll(ASTContext &ctx) {
   Functions = std::move(v.Found);
   Referenced = std::move(v.Referenced);
   Notes = std::move(v.Notes);
+  notePrepared();
   for (const FunctionDecl *fd : Functions) get(*fd, ctx);
+}
+
+void Results::notePrepared() {
+  // a constant text: a literal, or a global initialized with one
+  auto constant = [](const Expr *e) -> const StringLiteral * {
+    if (const StringLiteral *sl = FunctionAnalysis::plainLiteral(e)) return sl;
+    const VarDecl *v = varOf(e);
+    return v && !v->hasLocalStorage() && v->getAnyInitializer() ? FunctionAnalysis::plainLiteral(v->getAnyInitializer())
+                                                                : nullptr;
+  };
+  class Calls calls;  // (Results::Calls is the call counts)
+  for (const auto &[fd, notes] : Notes)
+    for (const Expr *e : notes.calls) {
+      std::optional<Call> c = calls.of(e);
+      if (!c || !c->api || c->api->role != Role::Prepare || c->api->stmtName < 0 || c->api->sql < 0) continue;
+      const StringLiteral *name = constant(c->arg(c->api->stmtName)), *sql = constant(c->arg(c->api->sql));
+      if (!name) continue;
+      auto [it, fresh] = PreparedInUnit.emplace(utf8(name), Prepared{sql, fd, sql == nullptr});
+      if (!fresh && (!sql || !it->second.sql || utf8(sql) != utf8(it->second.sql))) it->second.ambiguous = true;
+    }
 }
 
 const std::vector<const FunctionDecl *> &mainFileFunctions(ASTContext &ctx) {

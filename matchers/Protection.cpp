@@ -69,6 +69,15 @@ void suggest(Finding &f, Suggestion s, Loc at) {
   f.notes.push_back({at, "suggested rewrite: " + f.rewrite});
 }
 
+bool namedAtRunTime(const std::string &table) { return table.find('{') != std::string::npos; }
+
+Suggestion runTimeNameAdvice(const std::string &table) {
+  Suggestion s;
+  s.note = "the table's name is computed at run time ('" + table +
+           "'), so no rewrite is given here: use the atomic form or a lock on each such table";
+  return s;
+}
+
 const char *beginFor(Dialect d) {
   switch (d) {
   case Dialect::SQLite: return "BEGIN IMMEDIATE";  // the write lock first: a second writer waits

@@ -163,7 +163,11 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
   else if (known)
     grade(f, "silent", "no unique key on " + cols + " in the schema (table '" + table + "', " + known->origin +
                            "), so concurrent sessions insert duplicate rows silently");
-  suggest(f, suggestion(ev, chk.id, check, ins, insert, capacity, keys, capacity ? nullptr : uk), ins.sqlLoc);
+  suggest(f,
+          namedAtRunTime(insert.targetTable)
+              ? runTimeNameAdvice(ins.name(insert.targetTable))
+              : suggestion(ev, chk.id, check, ins, insert, capacity, keys, capacity ? nullptr : uk),
+          ins.sqlLoc);
   // the atomic INSERT in place of the literal: only when the unique key it needs exists
   if (!capacity && ins.via.empty() && chk.id != ins.id && uk && !uk->exclusion) addFix(f, ins);
   out.push_back(std::move(f));

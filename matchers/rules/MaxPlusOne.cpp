@@ -123,7 +123,10 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
   else if (known)
     grade(f, "silent", "no unique key on (" + ins.name(joinColumns(keyCols)) + ") in the schema (table '" + table +
                            "', " + known->origin + "), so duplicate numbers go in silently");
-  suggest(f, suggestion(ev, chk, check, ins, insert, column, numbered), ins.sqlLoc);
+  suggest(f,
+          namedAtRunTime(insert.targetTable) ? runTimeNameAdvice(ins.name(insert.targetTable))
+                                             : suggestion(ev, chk, check, ins, insert, column, numbered),
+          ins.sqlLoc);
   out.push_back(std::move(f));
 }
 

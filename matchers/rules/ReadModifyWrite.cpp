@@ -91,7 +91,9 @@ void readModifyWrite(const FunctionEvents &ev, std::vector<Finding> &out) {
           // the read locks the row, in one transaction with the UPDATE (SQLite: the write lock first)
           Rewrite read = rd.dialect == Dialect::SQLite ? canonical(rd.text) : selectForUpdate(rd.text);
           Rewrite write = canonical(upd.text);
-          if (read.ok && write.ok) {
+          if (namedAtRunTime(u.targetTable)) {
+            suggest(f, runTimeNameAdvice(table), rd.sqlLoc);
+          } else if (read.ok && write.ok) {
             Suggestion s;
             s.statements.push_back(beginFor(upd.dialect));
             append(s.statements, rd.respell(read.sql));

@@ -313,3 +313,39 @@ int folder_touch(sqlite3 *db, const char *path)
     sqlite3_snprintf(sizeof buf, buf, "INSERT INTO folder_events (folder_id, kind) VALUES (%lld, 'touch')", id);
     return sqlite3_exec(db, buf, NULL, NULL, NULL) == SQLITE_OK ? 1 : -1;
 }
+
+/* Tables named at run time (one per probe, per month): which table a statement
+ * uses is the value formatted into its name. */
+
+/* Negative: the check reads the table named by `from`, the INSERT writes the one
+ * named by `into`; they are not known to be one table. */
+int stats_roll_up(PGconn *conn, const char *from, const char *into, int probe)
+{
+    char sql[SQL_BUF];
+    PGresult *res;
+
+    snprintf(sql, sizeof sql, "SELECT 1 FROM stats_%s WHERE probe = %d", from, probe);
+    res = PQexec(conn, sql);
+    if (PQntuples(res) == 0) {
+        snprintf(sql, sizeof sql, "INSERT INTO stats_%s (probe) VALUES (%d)", into, probe);
+        PQclear(PQexec(conn, sql));
+    }
+    PQclear(res);
+    return 0;
+}
+
+/* Positive: the same variable names the table in the check and in the INSERT. */
+int probe_define(PGconn *conn, const char *kind, int server)
+{
+    char sql[SQL_BUF];
+    PGresult *res;
+
+    snprintf(sql, sizeof sql, "SELECT id FROM probe_%s_def WHERE server = %d", kind, server);
+    res = PQexec(conn, sql); // expected-note{{check of 'probe_{kind}_def' by (server) here}}
+    if (PQntuples(res) == 0) {
+        snprintf(sql, sizeof sql, "INSERT INTO probe_%s_def (server) VALUES (%d)", kind, server);
+        PQclear(PQexec(conn, sql)); // expected-warning{{INSERT into 'probe_{kind}_def' depends on an earlier check of 'probe_{kind}_def' by (server) without a lock}} expected-note{{the table's name is computed at run time ('probe_{kind}_def'), so no rewrite is given here}}
+    }
+    PQclear(res);
+    return 0;
+}

@@ -69,6 +69,10 @@ inline bool contains(const std::vector<std::string> &v, const std::string &s) {
 void grade(Finding &f, const std::string &how, const std::string &reason);
 // Attaches the rewrite to the finding (structured and as a note at `at`); nothing when empty.
 void suggest(Finding &f, Suggestion s, Loc at);
+// A table named at run time (a value formatted into its name, spelled pr_{kind}): no
+// rewrite can name it, so the suggestion says what to do instead.
+bool namedAtRunTime(const std::string &table);
+Suggestion runTimeNameAdvice(const std::string &table);
 // How the dialect opens a transaction that serializes what follows.
 const char *beginFor(Dialect d);
 // The statements of a "; "-separated script appended to `to`.
