@@ -124,8 +124,11 @@ void addFix(Finding &f, const Statement &ins) {
   f.fixText = lit + "\"";
 }
 
+// `more`: further INSERT executions into the table that the same check decides, each run
+// after this one on the same path (the check guards a batch of rows, not one).
 void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, const Statement &ins,
-            const Facts &insert, const Execution &write, std::vector<Finding> &out) {
+            const Facts &insert, const Execution &write, const std::vector<const Execution *> &more,
+            std::vector<Finding> &out) {
   Finding f;
   f.loc = reportedAt(ins);
   std::string key = check.keyColumns.empty() ? "" : " by (" + chk.name(joinColumns(check.keyColumns)) + ")";
@@ -143,6 +146,13 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
                                    "unique constraint on (" + chk.name(joinColumns(check.keyColumns)) +
                                    ", a version column) or a lock on the object makes that conditional"});
   if (!ins.via.empty()) addPathNotes(f, ins, "INSERT into '" + table + "'");
+  for (const Execution *m : more) f.notes.push_back({m->loc, "another INSERT into '" + table + "' after the same check"});
+  if (!more.empty())
+    f.notes.push_back({chk.sqlLoc, "the check guards several rows, so a unique key on " +
+                                       (check.keyColumns.empty() ? std::string("its columns")
+                                                                 : "(" + chk.name(joinColumns(check.keyColumns)) + ")") +
+                                       " would reject rows the code means to insert: serialize instead"});
+  bool batch = !more.empty();
   bool capacity = check.hasAggregate("count") && (write.capacityChecks.count(chk.id) || check.countLimit);
   if (capacity)
     f.notes.push_back({chk.sqlLoc, "a capacity check: the count is compared with a limit, which a unique key "
@@ -166,10 +176,10 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
   suggest(f,
           namedAtRunTime(insert.targetTable)
               ? runTimeNameAdvice(ins.name(insert.targetTable))
-              : suggestion(ev, chk.id, check, ins, insert, capacity, keys, capacity ? nullptr : uk),
+              : suggestion(ev, chk.id, check, ins, insert, capacity || batch, keys, capacity || batch ? nullptr : uk),
           ins.sqlLoc);
   // the atomic INSERT in place of the literal: only when the unique key it needs exists
-  if (!capacity && ins.via.empty() && chk.id != ins.id && uk && !uk->exclusion) addFix(f, ins);
+  if (!capacity && !batch && ins.via.empty() && chk.id != ins.id && uk && !uk->exclusion) addFix(f, ins);
   out.push_back(std::move(f));
 }
 
@@ -177,6 +187,13 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
 
 void checkThenInsert(const FunctionEvents &ev, std::vector<Finding> &out) {
   std::set<int> reported;
+  struct Candidate {
+    const Statement *chk, *ins;
+    const Facts *check, *insert;
+    const Execution *write;
+    bool folded = false;  // a note of an earlier candidate's finding
+  };
+  std::vector<Candidate> found;
   for (const Execution &w : ev.executions) {
     const Statement &ins = ev.statements[w.statement];
     if (reported.count(ins.id)) continue;
@@ -186,7 +203,7 @@ void checkThenInsert(const FunctionEvents &ev, std::vector<Finding> &out) {
       if (insert.insertFromSelect && insert.notExists && insert.reads(insert.targetTable)) {
         if (!ins.via.empty()) break;  // reported where the statement is
         if (!protection(ev, ins.id, w)) {
-          report(ev, ins, insert, ins, insert, w, out);
+          found.push_back({&ins, &ins, &insert, &insert, &w});
           reported.insert(ins.id);
         }
         break;
@@ -212,12 +229,28 @@ void checkThenInsert(const FunctionEvents &ev, std::vector<Finding> &out) {
         if (maxFeedsInsert || sameCall(chk, ins) || protection(ev, c, w) ||
             ev.retriesOnUniqueViolation(w.id))  // insert-and-retry handles the race
           continue;
-        report(ev, chk, *check, ins, insert, w, out);
+        found.push_back({&chk, &ins, check, &insert, &w});
         reported.insert(ins.id);
         break;
       }
       if (reported.count(ins.id)) break;
     }
+  }
+  // One finding per check and table: INSERTs that the same check decides, one after the
+  // other on a path, are one race (a batch of rows), told at the first.
+  for (size_t i = 0; i < found.size(); ++i) {
+    Candidate &a = found[i];
+    if (a.folded) continue;
+    std::vector<const Execution *> more;
+    for (size_t j = i + 1; j < found.size(); ++j) {
+      Candidate &b = found[j];
+      if (b.folded || b.chk != a.chk || a.chk == a.ins || b.chk == b.ins ||
+          b.insert->targetTable != a.insert->targetTable || !ev.dominates(a.write->id, b.write->id))
+        continue;
+      b.folded = true;
+      more.push_back(b.write);
+    }
+    report(ev, *a.chk, *a.check, *a.ins, *a.insert, *a.write, more, out);
   }
 }
 

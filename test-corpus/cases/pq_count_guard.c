@@ -111,3 +111,19 @@ int follow_fixed(PGconn *conn, const char *follower, const char *followee)
     PQclear(res);
     return rc;
 }
+
+/* Positive, one finding: when the user has no default folders yet, two are
+ * made. The check guards a batch of rows with the same owner, so a unique key
+ * on (owner_id) would reject the second; the rewrite serializes on the owner. */
+int folders_seed(PGconn *conn, const char *owner)
+{
+    const char *p[1] = { owner };
+    PGresult *r = PQexecParams(conn, "SELECT COUNT(*) FROM folders WHERE owner_id = $1", 1, NULL, p, NULL, NULL, 0); // expected-note{{check of 'folders' by (owner_id) here}} expected-note{{the check guards several rows, so a unique key on (owner_id) would reject rows the code means to insert: serialize instead}}
+    long n = atol(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    if (n > 0)
+        return 0;
+    PQclear(PQexecParams(conn, "INSERT INTO folders (owner_id, name) VALUES ($1, 'Inbox')", 1, NULL, p, NULL, NULL, 0)); // expected-warning{{INSERT into 'folders' depends on an earlier check of 'folders' by (owner_id) without a lock}} expected-note{{suggested rewrite: BEGIN; SELECT id FROM owners WHERE id = $1 FOR UPDATE;}}
+    PQclear(PQexecParams(conn, "INSERT INTO folders (owner_id, name) VALUES ($1, 'Archive')", 1, NULL, p, NULL, NULL, 0)); // expected-note{{another INSERT into 'folders' after the same check}}
+    return 2;
+}
