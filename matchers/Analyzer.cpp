@@ -497,6 +497,10 @@ public:
     return it == PreparedInUnit.end() ? nullptr : &it->second;
   }
 
+  // The database a Qt SQL connection of this file talks to, from the driver name its
+  // QSqlDatabase::addDatabase calls give (QSQLITE, QMYSQL, QPSQL), when they agree.
+  std::optional<Dialect> qtDriver() const { return QtDriversDisagree ? std::nullopt : QtDriver; }
+
   bool protectedByAllCallers(const FunctionDecl &fd) const {
     if (fd.isExternallyVisible()) return false;  // callers in other files are not seen
     auto it = Calls.find(fd.getCanonicalDecl());
@@ -515,9 +519,12 @@ private:
   std::map<const FunctionDecl *, int> InTransaction;
   std::unique_ptr<sql::Schema> TuSchema;
   std::vector<const FunctionDecl *> Functions;  // the main file's, as analyzeAll found them
+  // (QtDriver is read through qtDriver(), which is empty when the drivers disagree)
   llvm::DenseSet<const Decl *> Referenced;  // functions the main file refers to (canonical)
   std::unordered_map<const FunctionDecl *, BodyNotes> Notes;  // the main file's bodies (analyzeAll)
   std::map<std::string, Prepared, std::less<>> PreparedInUnit;  // by statement name
+  std::optional<Dialect> QtDriver;
+  bool QtDriversDisagree = false;
   void notePrepared();
 };
 
@@ -1973,7 +1980,7 @@ private:
       s.parsed = sql::analyzeSql("");
       s.sqlLoc = loc(sqlArg->getBeginLoc());
       s.conn = connOf(call.arg(api->conn));
-      s.dialect = api->dialect == Dialect::Generic ? defaultDialect() : api->dialect;
+      setDialect(s, call);
       Ev.statements.push_back(std::move(s));
       StmtOfCall[call.expr] = Ev.statements.back().id;
       Holes.emplace_back();
@@ -2024,7 +2031,7 @@ private:
       s.literalEnd = loc(sl->getEndLoc());
     }
     s.conn = connOf(call.arg(api->conn));
-    s.dialect = api->dialect == Dialect::Generic ? defaultDialect() : api->dialect;
+    setDialect(s, call);
     for (const auto &[n, raw] : s.parsed->spelling) {  // hole markers -> how the code writes the value
       std::string sp;
       for (size_t i = 0; i < raw.size(); ++i) {
@@ -2050,6 +2057,19 @@ private:
     Ev.statements.push_back(std::move(s));
     Holes.push_back(text->holes);
     return Ev.statements.back().id;
+  }
+
+  // The database the statement is written for: the API's own (libpq, SQLite, MySQL), else
+  // the configuration's `dialect:`, else for Qt SQL the driver this file opens, else
+  // PostgreSQL, assumed (and the rewrites say so).
+  void setDialect(Statement &s, const Call &call) {
+    s.dialect = call.api->dialect;
+    if (s.dialect != Dialect::Generic) return;
+    s.dialect = defaultDialect();
+    if (dialectConfigured()) return;
+    std::optional<Dialect> qt = startsWith(call.api->name, "QSqlQuery") ? results().qtDriver() : std::nullopt;
+    if (qt) s.dialect = *qt;
+    else s.dialectAssumed = true;
   }
 
   // A table named partly by a value computed into the text (pr_%s, "log_" + day): which
@@ -2729,6 +2749,19 @@ void Results::notePrepared() {
   for (const auto &[fd, notes] : Notes)
     for (const Expr *e : notes.calls) {
       std::optional<Call> c = calls.of(e);
+      if (c && c->name == "QSqlDatabase::addDatabase" && c->numArgs() >= 1) {
+        const StringLiteral *driver = constant(c->arg(0));
+        std::optional<Dialect> d;
+        if (driver) {
+          std::string n = driver->getString().upper();
+          if (startsWith(n, "QSQLITE")) d = Dialect::SQLite;  // QSQLITE, QSQLITE3
+          else if (n == "QMYSQL" || n == "QMYSQL3" || n == "QMARIADB") d = Dialect::MySQL;
+          else if (n == "QPSQL" || n == "QPSQL7") d = Dialect::PostgreSQL;
+        }
+        if (!d || (QtDriver && *QtDriver != *d)) QtDriversDisagree = true;
+        else QtDriver = d;
+        continue;
+      }
       if (!c || !c->api || c->api->role != Role::Prepare || c->api->stmtName < 0 || c->api->sql < 0) continue;
       const StringLiteral *name = constant(c->arg(c->api->stmtName)), *sql = constant(c->arg(c->api->sql));
       if (!name) continue;

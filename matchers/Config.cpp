@@ -75,6 +75,7 @@ namespace sqlrace {
 namespace {
 
 std::atomic<int> DefaultDialect{(int)Dialect::PostgreSQL};
+std::atomic<bool> DialectConfigured{false};
 
 bool dialectFrom(const std::string &s, Dialect &d) {
   std::string l;
@@ -353,9 +354,13 @@ void applyConfig(const Config &c) {
   for (const auto &[path, shown] : c.schema) addSchemaPath(path, shown);
   addApiEntries(c.apis);
   addFormatEntries(c.formats);
-  if (c.dialect) DefaultDialect = (int)*c.dialect;
+  if (c.dialect) {
+    DefaultDialect = (int)*c.dialect;
+    DialectConfigured = true;
+  }
 }
 
 Dialect defaultDialect() { return (Dialect)DefaultDialect.load(); }
+bool dialectConfigured() { return DialectConfigured.load(); }
 
 }  // namespace sqlrace

@@ -59,7 +59,8 @@ void grade(Finding &f, const std::string &how, const std::string &reason) {
   f.message += "; " + reason;
 }
 
-void suggest(Finding &f, Suggestion s, Loc at) {
+void suggest(Finding &f, Suggestion s, const Statement &st) {
+  Loc at = st.sqlLoc;
   if (s.empty()) {  // nothing to run instead, but something to say
     if (!s.note.empty()) f.notes.push_back({at, s.note});
     return;
@@ -67,6 +68,16 @@ void suggest(Finding &f, Suggestion s, Loc at) {
   f.suggestion = std::move(s);
   f.rewrite = f.suggestion.text();
   f.notes.push_back({at, "suggested rewrite: " + f.rewrite});
+  if (st.dialectAssumed)
+    f.notes.push_back({at, "the rewrite is PostgreSQL's: nothing here says which database this API talks to; "
+                           "set dialect: in .sqlrace.yml for SQLite or MySQL"});
+}
+
+void noteGuessedParent(Suggestion &s, const FunctionEvents &ev, const Statement &st, const std::string &parent,
+                       const std::string &keyColumn) {
+  if (ev.schema && ev.schema->table(parent)) return;
+  std::string note = "the parent table '" + parent + "' (key id) is guessed from " + st.name(keyColumn);
+  s.note = s.note.empty() ? note : s.note + "; " + note;
 }
 
 bool namedAtRunTime(const std::string &table) { return table.find('{') != std::string::npos; }

@@ -48,11 +48,15 @@ Suggestion suggestion(const FunctionEvents &ev, int check, const Facts &checkFac
     // SQLite: BEGIN IMMEDIATE takes the database's write lock before the check
     if (ins.dialect == Dialect::SQLite) return serialized(chk, ins, "");
     for (size_t i = 0; parentFirst && i < checkFacts.keyColumns.size(); ++i) {
-      std::string parent = parentTable(checkFacts.keyColumns[i]);
+      std::string fk = ev.schema ? ev.schema->referencedBy(insert.targetTable, checkFacts.keyColumns[i]) : "";
+      std::string parent = !fk.empty() ? fk : parentTable(checkFacts.keyColumns[i]);
       int param = i < checkFacts.keyParams.size() ? checkFacts.keyParams[i] : 0;
-      if (!parent.empty() && param > 0)
-        return serialized(chk, ins, "SELECT id FROM " + quoteIdent(parent) + " WHERE id = " +
-                                        chk.respell("$" + std::to_string(param)) + " FOR UPDATE");
+      if (!parent.empty() && param > 0) {
+        Suggestion s = serialized(chk, ins, "SELECT id FROM " + quoteIdent(parent) + " WHERE id = " +
+                                                chk.respell("$" + std::to_string(param)) + " FOR UPDATE");
+        if (fk.empty()) noteGuessedParent(s, ev, chk, parent, checkFacts.keyColumns[i]);
+        return s;
+      }
     }
     if (ins.dialect == Dialect::MySQL)
       return serialized(chk, ins, "", "LOCK TABLES " + quoteIdent(insert.targetTable) + " WRITE", "UNLOCK TABLES");
@@ -177,7 +181,7 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
           namedAtRunTime(insert.targetTable)
               ? runTimeNameAdvice(ins.name(insert.targetTable))
               : suggestion(ev, chk.id, check, ins, insert, capacity || batch, keys, capacity || batch ? nullptr : uk),
-          ins.sqlLoc);
+          ins);
   // the atomic INSERT in place of the literal: only when the unique key it needs exists
   if (!capacity && !batch && ins.via.empty() && chk.id != ins.id && uk && !uk->exclusion) addFix(f, ins);
   out.push_back(std::move(f));

@@ -41,10 +41,12 @@ Suggestion suggestion(const FunctionEvents &ev, const Statement &chk, const Fact
   }
   std::string parent, parentKey;
   int parentParam = 0;
+  bool guessed = false;
   for (size_t i = 0; i < check.keyColumns.size() && parent.empty(); ++i) {
     // the parent a foreign key names, else the one the column's name suggests (order_id -> orders)
     std::string fk = ev.schema ? ev.schema->referencedBy(insert.targetTable, check.keyColumns[i]) : "";
     parent = !fk.empty() ? fk : parentTable(check.keyColumns[i]);
+    guessed = fk.empty();
     // a schema that knows the child but not the guessed parent: no counter there to add
     if (ev.schema && ev.schema->table(insert.targetTable) && !ev.schema->table(parent)) parent.clear();
     parentKey = check.keyColumns[i];
@@ -53,9 +55,12 @@ Suggestion suggestion(const FunctionEvents &ev, const Statement &chk, const Fact
   if (ins.dialect == Dialect::SQLite)  // no sequences; BEGIN IMMEDIATE takes the write lock before the read
     return serialized(chk, ins);
   if (ins.dialect == Dialect::MySQL) {  // InnoDB: lock the parent row first; without a parent, lock the table
-    if (!parent.empty() && parentParam > 0)
-      return serialized(chk, ins, "SELECT id FROM " + quoteIdent(parent) + " WHERE id = " +
-                                      chk.respell("$" + std::to_string(parentParam)) + " FOR UPDATE");
+    if (!parent.empty() && parentParam > 0) {
+      s = serialized(chk, ins, "SELECT id FROM " + quoteIdent(parent) + " WHERE id = " +
+                                   chk.respell("$" + std::to_string(parentParam)) + " FOR UPDATE");
+      if (guessed) noteGuessedParent(s, ev, chk, parent, parentKey);
+      return s;
+    }
     return serialized(chk, ins, "", "LOCK TABLES " + quoteIdent(insert.targetTable) + " WRITE", "UNLOCK TABLES");
   }
   Rewrite i = canonical(ins.text);
@@ -80,6 +85,7 @@ Suggestion suggestion(const FunctionEvents &ev, const Statement &chk, const Fact
       append(s.statements, ins.respell(i.sql));
       s.statements.push_back("COMMIT");
       s.note = "INSERT the value the UPDATE returns as " + ins.name(column);
+      if (guessed) noteGuessedParent(s, ev, chk, parent, parentKey);
       return s;
     }
   }
@@ -126,7 +132,7 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
   suggest(f,
           namedAtRunTime(insert.targetTable) ? runTimeNameAdvice(ins.name(insert.targetTable))
                                              : suggestion(ev, chk, check, ins, insert, column, numbered),
-          ins.sqlLoc);
+          ins);
   out.push_back(std::move(f));
 }
 

@@ -41,7 +41,7 @@ void nullableCursor(const FunctionEvents &ev, std::vector<Finding> &out) {
         fix.schema.push_back("ALTER TABLE " + q + " ALTER COLUMN " + qc + " SET NOT NULL");
         Rewrite guarded = selectWhereNotNull(s.text, col);
         if (guarded.ok) append(fix.statements, s.respell(guarded.sql));
-        suggest(f, std::move(fix), s.sqlLoc);
+        suggest(f, std::move(fix), s);
         out.push_back(std::move(f));
         reported.insert(s.id);
         break;

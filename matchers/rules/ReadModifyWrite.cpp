@@ -92,7 +92,7 @@ void readModifyWrite(const FunctionEvents &ev, std::vector<Finding> &out) {
           Rewrite read = rd.dialect == Dialect::SQLite ? canonical(rd.text) : selectForUpdate(rd.text);
           Rewrite write = canonical(upd.text);
           if (namedAtRunTime(u.targetTable)) {
-            suggest(f, runTimeNameAdvice(table), rd.sqlLoc);
+            suggest(f, runTimeNameAdvice(table), rd);
           } else if (read.ok && write.ok) {
             Suggestion s;
             s.statements.push_back(beginFor(upd.dialect));
@@ -101,7 +101,7 @@ void readModifyWrite(const FunctionEvents &ev, std::vector<Finding> &out) {
             s.statements.push_back("COMMIT");
             if (rd.dialect != Dialect::SQLite)
               s.note = "or let the UPDATE do the arithmetic: SET " + column + " = " + column + " + <change>";
-            suggest(f, std::move(s), rd.sqlLoc);
+            suggest(f, std::move(s), rd);
           }
           out.push_back(std::move(f));
           reported.insert({upd.id, col});

@@ -53,7 +53,7 @@ int warehouse_ensure(SQLHDBC dbc, const char *code)
     rc = SQLFetch(h);
     SQLCloseCursor(h);
     if (rc == SQL_NO_DATA) {
-        rc = SQLExecDirect(h, (SQLCHAR *)"INSERT INTO warehouses (code) VALUES (?)", SQL_NTS); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO warehouses (code) VALUES (?) ON CONFLICT (code) DO NOTHING}}
+        rc = SQLExecDirect(h, (SQLCHAR *)"INSERT INTO warehouses (code) VALUES (?)", SQL_NTS); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO warehouses (code) VALUES (?) ON CONFLICT (code) DO NOTHING}} expected-note{{the rewrite is PostgreSQL's}}
         CHECK(rc, h, "insert warehouse");
         created = 1;
     } else {
@@ -85,7 +85,7 @@ SQLINTEGER journal_append(SQLHSTMT stmt, SQLINTEGER book_id, const char *memo)
     SQLCloseCursor(stmt);
     next = (last_ind == SQL_NULL_DATA) ? 1 : last + 1;
 
-    if (!SQL_SUCCEEDED(SQLPrepare(stmt, (SQLCHAR *)"INSERT INTO journal_entries (book_id, entry_no, memo) VALUES (?, ?, ?)", SQL_NTS))) // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{UPDATE books SET last_entry_no = last_entry_no + 1 WHERE id = ? RETURNING last_entry_no}}
+    if (!SQL_SUCCEEDED(SQLPrepare(stmt, (SQLCHAR *)"INSERT INTO journal_entries (book_id, entry_no, memo) VALUES (?, ?, ?)", SQL_NTS))) // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{UPDATE books SET last_entry_no = last_entry_no + 1 WHERE id = ? RETURNING last_entry_no}} expected-note{{the rewrite is PostgreSQL's}}
         return -1;
     SQLBindParameter(stmt, 2, SQL_PARAM_INPUT, SQL_C_SLONG, SQL_INTEGER, 0, 0, &next, 0, NULL);
     SQLBindParameter(stmt, 3, SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR, 200, 0, (SQLPOINTER)memo, 0, &memo_ind);
@@ -120,7 +120,7 @@ int seat_reserve(SQLHDBC dbc, SQLINTEGER show_id, const char *seat, SQLINTEGER c
         SQLFreeStmt(q, SQL_UNBIND);
         SQLBindParameter(q, 3, SQL_PARAM_INPUT, SQL_C_SLONG, SQL_INTEGER, 0, 0, &customer_id, 0, NULL);
         if (taken == 0)
-            ok = SQL_SUCCEEDED(SQLExecDirect(q, (SQLCHAR *)"INSERT INTO reservations (show_id, seat, customer_id) VALUES (?, ?, ?)", SQL_NTS)); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO reservations (show_id, seat, customer_id) VALUES (?, ?, ?) ON CONFLICT (show_id, seat) DO NOTHING}}
+            ok = SQL_SUCCEEDED(SQLExecDirect(q, (SQLCHAR *)"INSERT INTO reservations (show_id, seat, customer_id) VALUES (?, ?, ?)", SQL_NTS)); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO reservations (show_id, seat, customer_id) VALUES (?, ?, ?) ON CONFLICT (show_id, seat) DO NOTHING}} expected-note{{the rewrite is PostgreSQL's}}
     }
 
     SQLEndTran(SQL_HANDLE_DBC, dbc, ok ? SQL_COMMIT : SQL_ROLLBACK);
@@ -142,7 +142,7 @@ int node_heartbeat(SQLHSTMT h, const char *node)
     if (touched > 0)
         return 0;
 
-    SQLRETURN rc = SQLExecDirect(h, (SQLCHAR *)"INSERT INTO nodes (name, last_seen) VALUES (?, CURRENT_TIMESTAMP)", SQL_NTS); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO nodes (name, last_seen) VALUES (?, CURRENT_TIMESTAMP) ON CONFLICT (name) DO UPDATE SET last_seen = CURRENT_TIMESTAMP}}
+    SQLRETURN rc = SQLExecDirect(h, (SQLCHAR *)"INSERT INTO nodes (name, last_seen) VALUES (?, CURRENT_TIMESTAMP)", SQL_NTS); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO nodes (name, last_seen) VALUES (?, CURRENT_TIMESTAMP) ON CONFLICT (name) DO UPDATE SET last_seen = CURRENT_TIMESTAMP}} expected-note{{the rewrite is PostgreSQL's}}
     return SQL_SUCCEEDED(rc) ? 1 : -1;
 }
 
@@ -163,7 +163,7 @@ int label_ensure_w(SQLHSTMT h, SQLWCHAR *name)
     if (rc != SQL_NO_DATA)
         return SQL_SUCCEEDED(rc) ? 0 : -1;
 
-    rc = SQLExecDirectW(h, (SQLWCHAR *)u"INSERT INTO labels (name) VALUES (?)", SQL_NTS); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO labels (name) VALUES (?) ON CONFLICT (name) DO NOTHING}}
+    rc = SQLExecDirectW(h, (SQLWCHAR *)u"INSERT INTO labels (name) VALUES (?)", SQL_NTS); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO labels (name) VALUES (?) ON CONFLICT (name) DO NOTHING}} expected-note{{the rewrite is PostgreSQL's}}
     return SQL_SUCCEEDED(rc) ? 1 : -1;
 }
 

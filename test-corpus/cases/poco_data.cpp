@@ -24,7 +24,7 @@ public:
         _session << "SELECT COUNT(*) FROM devices WHERE serial = ?", into(count), use(serial), now; // expected-note{{check of 'devices'}}
         if (count > 0)
             return false;
-        _session << "INSERT INTO devices (serial, model) VALUES (?, ?)", use(serial), use(model), now; // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO devices (serial, model) VALUES (?, ?) ON CONFLICT (serial) DO NOTHING}}
+        _session << "INSERT INTO devices (serial, model) VALUES (?, ?)", use(serial), use(model), now; // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO devices (serial, model) VALUES (?, ?) ON CONFLICT (serial) DO NOTHING}} expected-note{{the rewrite is PostgreSQL's}}
         return true;
     }
 
@@ -60,7 +60,7 @@ int addMeasurement(Poco::Data::Session &session, int sensorId, double value)
     Poco::Nullable<int> last;
     session << "SELECT MAX(sample_no) FROM measurements WHERE sensor_id = ?", into(last), use(sensor), now; // expected-note{{MAX(sample_no) of 'measurements' read here}}
     int next = last.isNull() ? 1 : last.value() + 1;
-    session << "INSERT INTO measurements (sensor_id, sample_no, value) VALUES (?, ?, ?)", // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{UPDATE sensors SET last_sample_no = last_sample_no + 1 WHERE id = ? RETURNING last_sample_no}}
+    session << "INSERT INTO measurements (sensor_id, sample_no, value) VALUES (?, ?, ?)", // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{UPDATE sensors SET last_sample_no = last_sample_no + 1 WHERE id = ? RETURNING last_sample_no}} expected-note{{the rewrite is PostgreSQL's}}
         use(sensor), use(next), use(reading), now;
     return next;
 }
@@ -78,7 +78,7 @@ Poco::Int64 ensureUser(Poco::Data::Session &session, const std::string &login)
     std::size_t rows = select.execute();
     if (rows == 0) {
         Poco::Data::Statement insert(session);
-        insert << "INSERT INTO users (login) VALUES (?)", use(name); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO users (login) VALUES (?) ON CONFLICT (login) DO NOTHING}}
+        insert << "INSERT INTO users (login) VALUES (?)", use(name); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO users (login) VALUES (?) ON CONFLICT (login) DO NOTHING}} expected-note{{the rewrite is PostgreSQL's}}
         insert.execute();
         session << "SELECT last_insert_rowid()", into(id), now;
     }
@@ -99,7 +99,7 @@ int addPage(Poco::Data::Session &session, int bookId, const std::string &text)
 
     int pageNo = maxPage + 1;
     const std::string insertSql = "INSERT INTO pages (book_id, page_no, body) VALUES (?, ?, ?)";
-    session << insertSql, use(book), use(pageNo), use(body), now; // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{UPDATE books SET last_page_no = last_page_no + 1 WHERE id = ? RETURNING last_page_no}}
+    session << insertSql, use(book), use(pageNo), use(body), now; // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{UPDATE books SET last_page_no = last_page_no + 1 WHERE id = ? RETURNING last_page_no}} expected-note{{the rewrite is PostgreSQL's}}
     return pageNo;
 }
 

@@ -27,7 +27,7 @@ public:
         if (q.next())
             return q.value(0).toLongLong();
 
-        q.prepare("INSERT INTO tags (name) VALUES (:name)"); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO tags (name) VALUES (:name) ON CONFLICT (name) DO NOTHING}}
+        q.prepare("INSERT INTO tags (name) VALUES (:name)"); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO tags (name) VALUES (:name) ON CONFLICT (name) DO NOTHING}} expected-note{{the rewrite is PostgreSQL's}}
         q.bindValue(":name", name);
         if (!q.exec())
             return -1;
@@ -63,7 +63,7 @@ int appendToFavourites(QSqlDatabase db, int trackId)
         pos = last.value(0).toInt() + 1;
 
     QSqlQuery ins(db);
-    if (!ins.exec(QString("INSERT INTO playlist_items (playlist, pos, track) VALUES (3, %1, %2)").arg(pos).arg(trackId))) // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{INSERT INTO playlist_items (playlist, track) VALUES (3, %2)}}
+    if (!ins.exec(QString("INSERT INTO playlist_items (playlist, pos, track) VALUES (3, %1, %2)").arg(pos).arg(trackId))) // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{INSERT INTO playlist_items (playlist, track) VALUES (3, %2)}} expected-note{{the rewrite is PostgreSQL's}}
         return -1;
     return pos;
 }
@@ -78,7 +78,7 @@ bool addChapter(QSqlDatabase &db, qint64 bookId, const QString &title)
         return false;
     const int number = q.value(0).isNull() ? 1 : q.value(0).toInt() + 1;
 
-    q.prepare("INSERT INTO chapters (book_id, number, title) VALUES (?, ?, ?)"); // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{UPDATE books SET last_number = last_number + 1 WHERE id = ? RETURNING last_number}}
+    q.prepare("INSERT INTO chapters (book_id, number, title) VALUES (?, ?, ?)"); // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{UPDATE books SET last_number = last_number + 1 WHERE id = ? RETURNING last_number}} expected-note{{the rewrite is PostgreSQL's}}
     q.addBindValue(bookId);
     q.addBindValue(number);
     q.addBindValue(title);
@@ -97,7 +97,7 @@ int nextTicket(QSqlDatabase db, int queueId)
     const int ticketNo = sel.isValid() ? sel.value(0).toInt() + 1 : 1;
 
     QSqlQuery ins(db);
-    ins.prepare(QStringLiteral("INSERT INTO tickets (queue_id, ticket_no) VALUES (:q, :n)")); // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{UPDATE queues SET last_ticket_no = last_ticket_no + 1 WHERE id = :q RETURNING last_ticket_no}}
+    ins.prepare(QStringLiteral("INSERT INTO tickets (queue_id, ticket_no) VALUES (:q, :n)")); // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{UPDATE queues SET last_ticket_no = last_ticket_no + 1 WHERE id = :q RETURNING last_ticket_no}} expected-note{{the rewrite is PostgreSQL's}}
     ins.bindValue(QStringLiteral(":q"), queueId);
     ins.bindValue(QStringLiteral(":n"), ticketNo);
     return ins.exec() ? ticketNo : -1;
@@ -116,7 +116,7 @@ bool subscribe(QSqlDatabase db, qint64 userId, qint64 feedId)
         return true;
 
     QSqlQuery ins(db);
-    ins.prepare(QStringLiteral("INSERT INTO subscriptions (user_id, feed_id) VALUES (:u, :f)")); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO subscriptions (user_id, feed_id) VALUES (:u, :f) ON CONFLICT (user_id, feed_id) DO NOTHING}}
+    ins.prepare(QStringLiteral("INSERT INTO subscriptions (user_id, feed_id) VALUES (:u, :f)")); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO subscriptions (user_id, feed_id) VALUES (:u, :f) ON CONFLICT (user_id, feed_id) DO NOTHING}} expected-note{{the rewrite is PostgreSQL's}}
     ins.bindValue(":u", userId);
     ins.bindValue(":f", feedId);
     return ins.exec();
@@ -130,7 +130,7 @@ bool ensureDefaultTheme(QSqlDatabase db)
     QSqlQuery q(db);
     q.exec("SELECT value FROM settings WHERE key = 'theme'"); // expected-note{{check of 'settings'}}
     if (q.size() == 0)
-        q.exec("INSERT INTO settings (key, value) VALUES ('theme', 'dark')"); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO settings (key, value) VALUES ('theme', 'dark') ON CONFLICT (key) DO NOTHING}}
+        q.exec("INSERT INTO settings (key, value) VALUES ('theme', 'dark')"); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO settings (key, value) VALUES ('theme', 'dark') ON CONFLICT (key) DO NOTHING}} expected-note{{the rewrite is PostgreSQL's}}
     return db.commit();
 }
 

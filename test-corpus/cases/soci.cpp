@@ -14,7 +14,7 @@ void register_user(soci::session &sql, const std::string &email)
     int n = 0;
     sql << "SELECT COUNT(*) FROM users WHERE email = :e", soci::into(n), soci::use(email); // expected-note{{check of 'users'}}
     if (n == 0)
-        sql << "INSERT INTO users (email) VALUES (:e)", soci::use(email); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO users (email) VALUES (:e) ON CONFLICT (email) DO NOTHING}}
+        sql << "INSERT INTO users (email) VALUES (:e)", soci::use(email); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO users (email) VALUES (:e) ON CONFLICT (email) DO NOTHING}} expected-note{{the rewrite is PostgreSQL's}}
 }
 
 /* Positive: MAX read with an indicator, next number in a local. */
@@ -25,7 +25,7 @@ int add_step(soci::session &sql, int recipe_id, const std::string &text)
     sql << "SELECT MAX(step_no) FROM recipe_steps WHERE recipe_id = :r", // expected-note{{MAX(step_no) of 'recipe_steps' read here}}
         soci::into(max_no, ind), soci::use(recipe_id);
     int next = (ind == soci::i_ok) ? max_no + 1 : 1;
-    sql << "INSERT INTO recipe_steps (recipe_id, step_no, body) VALUES (:r, :n, :b)", // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{UPDATE recipes SET last_step_no = last_step_no + 1 WHERE id = :r RETURNING last_step_no}}
+    sql << "INSERT INTO recipe_steps (recipe_id, step_no, body) VALUES (:r, :n, :b)", // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{UPDATE recipes SET last_step_no = last_step_no + 1 WHERE id = :r RETURNING last_step_no}} expected-note{{the rewrite is PostgreSQL's}}
         soci::use(recipe_id), soci::use(next), soci::use(text);
     return next;
 }
@@ -37,7 +37,7 @@ void append_audit(soci::session &sql, long stream_id, const std::string &payload
     soci::transaction tr(sql);
     long max_seq = 0;
     sql << "SELECT COALESCE(MAX(seq), 0) FROM audit_log WHERE stream_id = :s", soci::into(max_seq), soci::use(stream_id); // expected-note{{MAX(seq) of 'audit_log' read here}}
-    sql << "INSERT INTO audit_log (stream_id, seq, payload) VALUES (:s, :q, :p)", soci::use(stream_id, "s"), // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{UPDATE streams SET last_seq = last_seq + 1 WHERE id = :s RETURNING last_seq}}
+    sql << "INSERT INTO audit_log (stream_id, seq, payload) VALUES (:s, :q, :p)", soci::use(stream_id, "s"), // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{UPDATE streams SET last_seq = last_seq + 1 WHERE id = :s RETURNING last_seq}} expected-note{{the rewrite is PostgreSQL's}}
         soci::use(max_seq + 1, "q"), soci::use(payload, "p");
     tr.commit();
 }
@@ -55,7 +55,7 @@ public:
         if (found)
             return id;
 
-        soci::statement add = (sql_.prepare << "INSERT INTO labels (name) VALUES (:n)", soci::use(name)); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO labels (name) VALUES (:n) ON CONFLICT (name) DO NOTHING}}
+        soci::statement add = (sql_.prepare << "INSERT INTO labels (name) VALUES (:n)", soci::use(name)); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO labels (name) VALUES (:n) ON CONFLICT (name) DO NOTHING}} expected-note{{the rewrite is PostgreSQL's}}
         add.execute(true);
         sql_ << "SELECT id FROM labels WHERE name = :n", soci::into(id), soci::use(name);
         return id;
@@ -76,7 +76,7 @@ void set_preference(soci::session &sql, int user_id, const std::string &key, con
             sql << "UPDATE preferences SET value = :v WHERE user_id = :u AND pkey = :k",
                 soci::use(value, "v"), soci::use(user_id, "u"), soci::use(key, "k");
     } else {
-        sql << "INSERT INTO preferences (user_id, pkey, value) VALUES (:u, :k, :v)", // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO preferences (user_id, pkey, value) VALUES (:u, :k, :v) ON CONFLICT (user_id, pkey) DO UPDATE SET value = excluded.value}}
+        sql << "INSERT INTO preferences (user_id, pkey, value) VALUES (:u, :k, :v)", // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO preferences (user_id, pkey, value) VALUES (:u, :k, :v) ON CONFLICT (user_id, pkey) DO UPDATE SET value = excluded.value}} expected-note{{the rewrite is PostgreSQL's}}
             soci::use(user_id, "u"), soci::use(key, "k"), soci::use(value, "v");
     }
 }

@@ -56,5 +56,7 @@ std::shared_ptr<const sql::Schema> projectSchema();
 
 // The dialect for APIs that work with any database (ODBC, Qt, SOCI, Poco, wrappers).
 Dialect defaultDialect();
+// A configuration file set `dialect:` (else defaultDialect() is PostgreSQL by default).
+bool dialectConfigured();
 
 }  // namespace sqlrace

@@ -59,6 +59,9 @@ struct Statement {
   // its (last) token starts (a fix-it can replace the range through that token's end,
   // which frontends work out only for the fixes they show); else invalid.
   Loc literalBegin, literalEnd;
+  // The API does not say which database it talks to and nothing else did (no `dialect:`
+  // in the configuration, no Qt driver name in the file): PostgreSQL was assumed.
+  bool dialectAssumed = false;
   const sql::Facts *first(sql::StmtKind k) const;  // first statement of that kind, or null
   // A rewrite written the way this statement's code writes SQL: its placeholders
   // and the letter case of its identifiers.

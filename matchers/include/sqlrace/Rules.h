@@ -68,10 +68,15 @@ inline bool contains(const std::vector<std::string> &v, const std::string &s) {
 // the reason is added to the message.
 void grade(Finding &f, const std::string &how, const std::string &reason);
 // Attaches the rewrite to the finding (structured and as a note at `at`); nothing when empty.
-void suggest(Finding &f, Suggestion s, Loc at);
+// The rewrite for the statement `at` (the notes go to its SQL).
+void suggest(Finding &f, Suggestion s, const Statement &at);
 // A table named at run time (a value formatted into its name, spelled pr_{kind}): no
 // rewrite can name it, so the suggestion says what to do instead.
 bool namedAtRunTime(const std::string &table);
+// A parent table taken from a key column's name (order_id -> orders) and not known to the
+// schema is a guess, and the rewrite says so.
+void noteGuessedParent(Suggestion &s, const FunctionEvents &ev, const Statement &st, const std::string &parent,
+                       const std::string &keyColumn);
 Suggestion runTimeNameAdvice(const std::string &table);
 // How the dialect opens a transaction that serializes what follows.
 const char *beginFor(Dialect d);
