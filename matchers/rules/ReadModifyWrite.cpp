@@ -15,6 +15,18 @@ bool sameRow(const Facts &read, const Facts &update) {
   return false;
 }
 
+// The UPDATE finds its row by a key the read returned (SELECT n, id ... ; UPDATE ... WHERE id =
+// <the id read>): the row read.
+bool keyedByRead(const Facts &read, int readStmt, const Facts &update, const Execution &write) {
+  for (size_t j = 0; j < update.keyColumns.size() && j < update.keyParams.size(); ++j) {
+    auto it = write.paramDeps.find(update.keyParams[j]);
+    if (update.keyParams[j] > 0 && it != write.paramDeps.end() && it->second.count(readStmt) &&
+        (contains(read.selectColumns, update.keyColumns[j]) || contains(read.selectColumns, "*")))
+      return true;
+  }
+  return false;
+}
+
 // The UPDATE only applies when the row still holds what was read (WHERE col = $old,
 // or a version column): optimistic concurrency.
 bool optimistic(const Facts &update, const std::string &column) {
@@ -57,7 +69,7 @@ void readModifyWrite(const FunctionEvents &ev, std::vector<Finding> &out) {
         for (int c : deps) {
           const Statement &rd = ev.statements[c];
           const Facts *r = rd.first(StmtKind::Select);
-          if (!r || !r->reads(u.targetTable) || !sameRow(*r, u)) continue;
+          if (!r || !r->reads(u.targetTable) || !(sameRow(*r, u) || keyedByRead(*r, c, u, w))) continue;
           if (!contains(r->selectColumns, col) && !contains(r->selectColumns, "*")) continue;
           if (sameCall(rd, upd) || rowLocked(ev, c, *r, w)) continue;
           if (protection(ev, c, w)) {  // protected; a word when it fails instead of retrying

@@ -348,3 +348,47 @@ int customer_note(MYSQL *conn, long customer_id, const char *text)
     snprintf(sql, sizeof sql, "INSERT INTO customer_notes (customer_id, body) VALUES (%ld, '%s')", customer_id, esc);
     return mysql_query(conn, sql) == 0 ? 1 : -1;
 }
+
+/* Positive (read-modify-write): the progress row is found by user and quest,
+ * and written back by the id the SELECT returned: the same row. */
+int quest_progress_step(MYSQL *conn, const char *user_id, int quest_id)
+{
+    char sql[512];
+    MYSQL_RES *res;
+    MYSQL_ROW row;
+    int step;
+
+    snprintf(sql, sizeof sql, "SELECT step, progress_id FROM quest_progress WHERE user_id = '%s' AND quest_id = %d", user_id, quest_id);
+    if (mysql_real_query(conn, sql, strlen(sql))) // expected-note{{step of 'quest_progress' read here}} expected-note{{SELECT step, progress_id FROM quest_progress WHERE user_id = '%s' AND quest_id = %d FOR UPDATE}}
+        return -1;
+    res = mysql_store_result(conn);
+    if (!res)
+        return -1;
+    row = mysql_fetch_row(res);
+    if (!row) {
+        mysql_free_result(res);
+        return 0;
+    }
+    step = atoi(row[0]) + 1;
+    snprintf(sql, sizeof sql, "UPDATE quest_progress SET step = %d WHERE progress_id = %s", step, row[1]);
+    mysql_free_result(res);
+    return mysql_real_query(conn, sql, strlen(sql)) ? -1 : step; // expected-warning{{UPDATE of 'quest_progress' writes step computed from step read earlier without a lock; an update made by another session in between is lost [sqlrace-read-modify-write]}}
+}
+
+/* Negative: the row found by the id the SELECT returned is written with an id
+ * of the caller's, and the value does not come from the read. */
+int quest_progress_reset(MYSQL *conn, const char *user_id, long progress_id)
+{
+    char sql[512];
+    MYSQL_RES *res;
+
+    snprintf(sql, sizeof sql, "SELECT step, progress_id FROM quest_progress WHERE user_id = '%s'", user_id);
+    if (mysql_real_query(conn, sql, strlen(sql)))
+        return -1;
+    res = mysql_store_result(conn);
+    if (!res)
+        return -1;
+    mysql_free_result(res);
+    snprintf(sql, sizeof sql, "UPDATE quest_progress SET step = 0 WHERE progress_id = %ld", progress_id);
+    return mysql_real_query(conn, sql, strlen(sql)) ? -1 : 0;
+}
