@@ -456,6 +456,15 @@ std::shared_ptr<const ParsedSql> analyzeUncached(std::string_view sql, const Nor
       t = std::move(t2);
     }
   }
+  if (!t && norm.text.size() <= 16384) {
+    // MySQL or SQLite DDL (AUTOINCREMENT, AUTO_INCREMENT, UNIQUE KEY): the schema reads it
+    // in PostgreSQL's form, and so does this (std::regex: statements of ordinary size only)
+    size_t at = norm.text.find_first_not_of(" \t\r\n(");
+    std::string head = at == std::string::npos ? "" : norm.text.substr(at, 6);
+    for (char &c : head) c = (char)std::tolower((unsigned char)c);
+    if (head == "create" || head.compare(0, 5, "alter") == 0)
+      if (ParseTree t2 = parse(ddlToPostgres(norm.text))) t = std::move(t2);
+  }
   out->normalized = norm.text;
   out->paramCount = norm.paramCount;
   out->namedParams = norm.namedParams;

@@ -65,6 +65,9 @@ struct ParseTree {
 
 // Parses PostgreSQL text (already normalized) into a tree to read (its nodes in an arena).
 ParseTree parse(const std::string &text);
+// MySQL and SQLite DDL (AUTO_INCREMENT, AUTOINCREMENT, UNIQUE KEY, table options) in forms
+// libpg_query parses, keeping what the schema needs (Schema.cpp).
+std::string ddlToPostgres(std::string ddl);
 // The same, with every node malloc'd as protobuf-c's unpack does, for rewrites that
 // replace and free nodes.
 ParseTree parseForEdit(const std::string &text);

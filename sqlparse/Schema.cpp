@@ -118,6 +118,12 @@ std::string toPostgres(std::string s) {
   return s;
 }
 
+}  // namespace
+
+std::string tree::ddlToPostgres(std::string ddl) { return toPostgres(std::move(ddl)); }
+
+namespace {
+
 // Backticks (MySQL identifiers) as double quotes, outside string literals.
 std::string unbacktick(std::string_view in) {
   std::string s(in);

@@ -53,6 +53,20 @@ TEST(Normalize, SqliteAndMysqlPrefixes) {
   EXPECT_EQ(b.marks.at(0).begin, SqliteBegin::Immediate);
 }
 
+TEST(Facts, SqliteAndMysqlDdlParses) {
+  // the schema reads these in PostgreSQL's form; the statement analysis does too, so the
+  // file's own DDL is not called unparseable
+  for (const char *ddl : {"CREATE TABLE IF NOT EXISTS interface (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                          "name TEXT UNIQUE NOT NULL)",
+                          "CREATE TABLE `hosts` (`id` int(11) NOT NULL AUTO_INCREMENT, `name` varchar(64), "
+                          "PRIMARY KEY (`id`), UNIQUE KEY `name` (`name`)) ENGINE=InnoDB"}) {
+    auto p = analyzeSql(ddl);
+    EXPECT_TRUE(p->ok) << ddl << ": " << p->error;
+    EXPECT_FALSE(p->fallback) << ddl;
+  }
+  EXPECT_FALSE(analyzeSql("CREATE TABLE t (id int AUTOINCREMENT_NOT_A_WORD)")->ok);
+}
+
 TEST(Facts, MaxPlusOneScopedByKey) {
   const Facts &f = only(analyzeSql("SELECT COALESCE(MAX(version), 0) + 1 FROM events WHERE tenant = $1"));
   EXPECT_EQ(f.kind, StmtKind::Select);
