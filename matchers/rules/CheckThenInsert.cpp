@@ -177,11 +177,17 @@ void report(const FunctionEvents &ev, const Statement &chk, const Facts &check, 
   else if (known)
     grade(f, "silent", "no unique key on " + cols + " in the schema (table '" + table + "', " + known->origin +
                            "), so concurrent sessions insert duplicate rows silently");
-  suggest(f,
-          namedAtRunTime(insert.targetTable)
-              ? runTimeNameAdvice(ins.name(insert.targetTable))
-              : suggestion(ev, chk.id, check, ins, insert, capacity || batch, keys, capacity || batch ? nullptr : uk),
-          ins);
+  Suggestion s = namedAtRunTime(insert.targetTable)
+                     ? runTimeNameAdvice(ins.name(insert.targetTable))
+                     : suggestion(ev, chk.id, check, ins, insert, capacity || batch, keys, capacity || batch ? nullptr : uk);
+  // a batch: the other INSERTs go in the same serialized block, before its COMMIT / UNLOCK
+  if (batch && s.statements.size() >= 2)
+    for (const Execution *m : more) {
+      const Statement &other = ev.statements[m->statement];
+      Rewrite r = canonical(other.text);
+      if (r.ok) s.statements.insert(s.statements.end() - 1, other.respell(r.sql));
+    }
+  suggest(f, std::move(s), ins);
   // the atomic INSERT in place of the literal: only when the unique key it needs exists
   if (!capacity && !batch && ins.via.empty() && chk.id != ins.id && uk && !uk->exclusion) addFix(f, ins);
   out.push_back(std::move(f));
