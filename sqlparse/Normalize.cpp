@@ -235,6 +235,7 @@ Normalized normalize(std::string_view sql, const NormalizeOptions &opt) {
 
   std::vector<bool> drop(toks.size(), false);
   std::vector<std::string> replace(toks.size());
+  std::vector<std::string> after(toks.size());  // text written after a token (kept or not)
   auto dropRange = [&](size_t fromSig, size_t toSig) {  // sig indices, inclusive; with the space before
     size_t from = fromSig > 0 ? sig[fromSig - 1] + 1 : sig[fromSig];
     for (size_t i = from; i <= sig[toSig]; ++i) drop[i] = true;
@@ -244,6 +245,55 @@ Normalized normalize(std::string_view sql, const NormalizeOptions &opt) {
   auto isOther = [&](size_t k, char ch) {
     return k < sig.size() && toks[sig[k]].kind == Tok::Other && toks[sig[k]].end == toks[sig[k]].begin + 1 &&
            sql[toks[sig[k]].begin] == ch;
+  };
+
+  // MySQL: INSERT [IGNORE] [INTO] t SET a = x, b = y  ->  INSERT INTO t (a, b) VALUES (x, y)
+  // (the column names become the SET's replacement, each "a =" is dropped, and the last
+  // value gets the closing parenthesis); anything else after SET is left as it is.
+  auto insertSet = [&](size_t k) {
+    size_t j = k + 1;
+    while (w(j, "ignore") || w(j, "low_priority") || w(j, "delayed") || w(j, "high_priority")) ++j;
+    bool into = w(j, "into");
+    if (into) ++j;
+    size_t tableAt = j;
+    auto namePart = [&](size_t x) { return kindAt(x) == Tok::Word || kindAt(x) == Tok::Quoted || kindAt(x) == Tok::Hole; };
+    if (!namePart(j)) return;
+    for (;;) {  // schema.table, and a name with a value formatted into it (pr_%s_def)
+      if (namePart(j + 1) && toks[sig[j]].end == toks[sig[j + 1]].begin) ++j;
+      else if (isOther(j + 1, '.') && namePart(j + 2)) j += 2;
+      else break;
+    }
+    if (!w(j + 1, "set")) return;
+    size_t set = j + 1;
+    std::string columns;
+    std::vector<size_t> names;  // sig index of each column name
+    size_t last = 0;            // sig index of the last value token
+    int depth = 0;
+    size_t q = set + 1;
+    for (;;) {
+      if (kindAt(q) != Tok::Word && kindAt(q) != Tok::Quoted) return;
+      if (!isOther(q + 1, '=')) return;
+      names.push_back(q);
+      const Token &c = toks[sig[q]];
+      if (!columns.empty()) columns += ", ";
+      columns += !c.text.empty() ? c.text : std::string(sql.substr(c.begin, c.end - c.begin));
+      q += 2;
+      size_t start = q;
+      while (q < sig.size() && kindAt(q) != Tok::Semicolon) {
+        if (isOther(q, '(')) ++depth;
+        else if (isOther(q, ')')) --depth;
+        else if (depth == 0 && (isOther(q, ',') || (w(q, "on") && w(q + 1, "duplicate")))) break;
+        ++q;
+      }
+      if (q == start || depth != 0) return;
+      last = q - 1;
+      if (!isOther(q, ',')) break;
+      ++q;
+    }
+    replace[sig[set]] = "(" + columns + ") VALUES (";
+    for (size_t n : names) dropRange(n, n + 1);
+    after[sig[last]] += ")";
+    if (!into) after[sig[tableAt - 1]] += " INTO";
   };
 
   StatementMarks m;
@@ -259,6 +309,7 @@ Normalized normalize(std::string_view sql, const NormalizeOptions &opt) {
     }
     if (atStart) {
       atStart = false;
+      if (w(k, "insert") || (w(k, "replace") && w(k + 1, "into"))) insertSet(k);
       if (w(k, "insert") && w(k + 1, "or") &&
           (w(k + 2, "ignore") || w(k + 2, "replace") || w(k + 2, "abort") || w(k + 2, "fail") ||
            w(k + 2, "rollback"))) {
@@ -324,6 +375,23 @@ Normalized normalize(std::string_view sql, const NormalizeOptions &opt) {
       for (size_t i = sig[k] + 1; i < sig[k + 2]; ++i) drop[i] = true;
       k += 3;
       continue;
+    }
+    // MySQL index hints: FROM t USE INDEX (a), t2 FORCE KEY FOR ORDER BY (b)  ->  dropped
+    if ((w(k, "use") || w(k, "force") || w(k, "ignore")) && (w(k + 1, "index") || w(k + 1, "key")) && k >= 1 &&
+        (kindAt(k - 1) == Tok::Word || kindAt(k - 1) == Tok::Quoted || kindAt(k - 1) == Tok::Hole)) {
+      size_t j = k + 2;
+      if (w(j, "for")) {
+        if (w(j + 1, "join")) j += 2;
+        else if ((w(j + 1, "order") || w(j + 1, "group")) && w(j + 2, "by")) j += 3;
+      }
+      if (isOther(j, '(')) {
+        while (j < sig.size() && !isOther(j, ')') && kindAt(j) != Tok::Semicolon) ++j;
+        if (isOther(j, ')')) {
+          dropRange(k, j);
+          k = j;
+          continue;
+        }
+      }
     }
     // MySQL: LOCK IN SHARE MODE  ->  FOR SHARE
     if (w(k, "lock") && w(k + 1, "in") && w(k + 2, "share") && w(k + 3, "mode")) {
@@ -404,12 +472,18 @@ Normalized normalize(std::string_view sql, const NormalizeOptions &opt) {
   out.toOriginal.reserve(sql.size() + 17);
   for (size_t i = 0; i < toks.size(); ++i) {
     const Token &t = toks[i];
-    if (drop[i]) continue;
+    if (drop[i]) {
+      out.text += after[i];
+      out.toOriginal.insert(out.toOriginal.end(), after[i].size(), (uint32_t)t.end);
+      continue;
+    }
     std::string_view piece = !replace[i].empty() ? std::string_view(replace[i])
                              : !t.text.empty() && t.kind != Tok::Hole ? std::string_view(t.text)
                                                  : sql.substr(t.begin, t.end - t.begin);
     out.text.append(piece.data(), piece.size());
     for (size_t j = 0; j < piece.size(); ++j) out.toOriginal.push_back((uint32_t)std::min(t.begin + j, t.end));
+    out.text += after[i];
+    out.toOriginal.insert(out.toOriginal.end(), after[i].size(), (uint32_t)t.end);
   }
   out.toOriginal.push_back((uint32_t)sql.size());
   return out;

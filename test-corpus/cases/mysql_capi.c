@@ -392,3 +392,25 @@ int quest_progress_reset(MYSQL *conn, const char *user_id, long progress_id)
     snprintf(sql, sizeof sql, "UPDATE quest_progress SET step = 0 WHERE progress_id = %ld", progress_id);
     return mysql_real_query(conn, sql, strlen(sql)) ? -1 : 0;
 }
+
+/* Positive: MySQL's INSERT ... SET form, after a lookup of the same host
+ * (index hint included); the rewrite is the INSERT in its VALUES form. */
+int host_define(MYSQL *conn, const char *name, unsigned port)
+{
+    char sql[512];
+    MYSQL_RES *res;
+    int found;
+
+    snprintf(sql, sizeof sql, "SELECT id FROM hosts USE INDEX (hosts_name) WHERE name = '%s'", name);
+    if (mysql_query(conn, sql)) // expected-note{{check of 'hosts' by (name) here}}
+        return -1;
+    res = mysql_store_result(conn);
+    if (!res)
+        return -1;
+    found = mysql_num_rows(res) > 0;
+    mysql_free_result(res);
+    if (found)
+        return 0;
+    snprintf(sql, sizeof sql, "INSERT INTO hosts SET name = '%s', port = %u", name, port);
+    return mysql_query(conn, sql) ? -1 : 1; // expected-warning{{INSERT into 'hosts' depends on an earlier check of 'hosts' by (name) without a lock}} expected-note{{INSERT IGNORE INTO hosts (name, port) VALUES ('%s', %u)}}
+}

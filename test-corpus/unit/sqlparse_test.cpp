@@ -53,6 +53,27 @@ TEST(Normalize, SqliteAndMysqlPrefixes) {
   EXPECT_EQ(b.marks.at(0).begin, SqliteBegin::Immediate);
 }
 
+TEST(Normalize, MysqlInsertSet) {
+  EXPECT_EQ(normalize("INSERT INTO hosts SET name = ?, ip = ?").text, "INSERT INTO hosts (name, ip) VALUES ( $1, $2)");
+  EXPECT_EQ(normalize("insert ignore hosts set name = 'a', n = n_of(1, 2) on duplicate key update n = n + 1").text,
+            "insert INTO hosts (name, n) VALUES ( 'a', n_of(1, 2)) on CONFLICT DO UPDATE SET n = n + 1");
+  NormalizeOptions printf;
+  printf.printfHoles = true;
+  const Facts &f = only(analyzeSql("insert into pr_def set server = '%u', description = '%s'", printf));
+  EXPECT_EQ(f.kind, StmtKind::Insert);
+  EXPECT_EQ(f.targetTable, "pr_def");
+  ASSERT_EQ(f.insertColumns.size(), 2u);
+  EXPECT_EQ(f.insertColumns[1], "description");
+  EXPECT_EQ(f.insertParams[1], 2);
+  // not an assignment list: left to the parser, which says what is wrong
+  EXPECT_FALSE(analyzeSql("INSERT INTO t SET (a) = 1")->ok);
+  // index hints are dropped
+  EXPECT_EQ(normalize("SELECT a FROM t USE INDEX (i1) WHERE b = ?").text, "SELECT a FROM t WHERE b = $1");
+  EXPECT_EQ(normalize("SELECT a FROM t FORCE KEY FOR ORDER BY (i1, i2) ORDER BY a").text, "SELECT a FROM t ORDER BY a");
+  // an UPDATE's SET is not touched
+  EXPECT_EQ(normalize("UPDATE t SET a = 1").text, "UPDATE t SET a = 1");
+}
+
 TEST(Facts, SqliteAndMysqlDdlParses) {
   // the schema reads these in PostgreSQL's form; the statement analysis does too, so the
   // file's own DDL is not called unparseable
