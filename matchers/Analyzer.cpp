@@ -1682,14 +1682,28 @@ private:
   void addLatestOn(const Expr *connExpr, Pos at, Deps &out) {
     const void *conn = connOf(connExpr);
     const ApiCall *best = nullptr;
+    int bestStmt = -1;
     for (const ApiCall &c : Api) {
       Role r = c.call.api->role;
-      if ((r != Role::Execute && r != Role::ExecPrepared) || !dominates(c.pos, at)) continue;
+      if ((r != Role::Execute && r != Role::ExecPrepared && r != Role::Step) || !dominates(c.pos, at)) continue;
+      if (best && !dominates(best->pos, c.pos)) continue;
+      if (r == Role::Step) {  // sqlite3_step(st): st's statement, prepared on this connection
+        Deps hs;
+        addHandleStatements(c.call.arg(c.call.api->handle), c.pos, 0, hs);
+        for (int id : hs)
+          if (id >= 0 && FunctionEvents::sameConnection(conn, Ev.statements[id].conn)) {
+            best = &c;
+            bestStmt = id;
+          }
+        continue;
+      }
       if (!FunctionEvents::sameConnection(conn, connOf(c.call.arg(c.call.api->conn)))) continue;
-      if (!StmtOfCall.count(c.call.expr)) continue;
-      if (!best || dominates(best->pos, c.pos)) best = &c;
+      auto it = StmtOfCall.find(c.call.expr);
+      if (it == StmtOfCall.end()) continue;
+      best = &c;
+      bestStmt = it->second;
     }
-    if (best) out.insert(StmtOfCall[best->call.expr]);
+    if (best) out.insert(bestStmt);
   }
 
   // ---- SQL text --------------------------------------------------------

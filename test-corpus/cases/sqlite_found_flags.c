@@ -1,5 +1,6 @@
 /* Theme: the check's outcome carried by a flag set inside a branch or a loop
- * (implicit flow), and loops that merely iterate over rows (not a check). */
+ * (implicit flow), and loops that merely iterate over rows (not a check);
+ * an UPDATE's changed-row count (sqlite3_changes) as the check. */
 #include <sqlite3.h>
 #include <stddef.h>
 
@@ -103,4 +104,50 @@ int seed_defaults(sqlite3 *db)
     if (rows == 0)
         return sqlite3_exec(db, "INSERT INTO settings (key, value) VALUES ('theme', 'dark')", NULL, NULL, NULL); // expected-warning{{[sqlrace-check-then-insert]}} expected-note{{INSERT INTO settings (key, value) VALUES ('theme', 'dark') ON CONFLICT (key) DO NOTHING}}
     return 0;
+}
+
+/* Positive: update the setting, and insert it when the UPDATE changed no row
+ * (sqlite3_changes after sqlite3_step). Two sessions can both change nothing
+ * and both insert; the UPDATE becomes the upsert's DO UPDATE. */
+int setting_put(sqlite3 *db, const char *key, const char *value)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "UPDATE settings SET value = ?2 WHERE key = ?1", -1, &st, NULL) != SQLITE_OK) // expected-note{{check of 'settings' by (key) here}}
+        return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return -1;
+    if (sqlite3_changes(db) > 0)
+        return 0;
+    if (sqlite3_prepare_v2(db, "INSERT INTO settings (key, value) VALUES (?1, ?2)", -1, &st, NULL) != SQLITE_OK) // expected-warning{{INSERT into 'settings' depends on an earlier check of 'settings' by (key) without a lock}} expected-note{{INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value}}
+        return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 1 : -1;
+}
+
+/* Negative: the same inside BEGIN IMMEDIATE, which takes the write lock first. */
+int setting_put_locked(sqlite3 *db, const char *key, const char *value)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_prepare_v2(db, "UPDATE settings SET value = ?2 WHERE key = ?1", -1, &st, NULL);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (sqlite3_changes(db) == 0) {
+        sqlite3_prepare_v2(db, "INSERT INTO settings (key, value) VALUES (?1, ?2)", -1, &st, NULL);
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+        sqlite3_step(st);
+        sqlite3_finalize(st);
+    }
+    return sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
