@@ -1526,7 +1526,7 @@ private:
       auto call = CallsOf.of(e);
       if (call && call->api) {
         const ApiEntry *api = call->api;
-        if (api->role == Role::ReadValue || api->role == Role::Step) {
+        if (api->role == Role::ReadValue || (api->role == Role::Step && !api->statusOnly)) {
           if (api->handle != -1) addHandleStatements(call->arg(api->handle), at, depth + 1, out);
           else if (api->conn != -1) addLatestOn(call->arg(api->conn), at, out);
         } else if (api->returnsValue) {

@@ -132,7 +132,7 @@ void mysql(std::vector<ApiEntry> &c) {
   bindResult.handle = 0; bindResult.valueOut = 1;
   c.push_back(bindResult);
   auto exec = E("mysql_stmt_execute", Role::Step, MY);
-  exec.handle = 0;
+  exec.handle = 0; exec.statusOnly = true;
   c.push_back(exec);
   addHandleFunctions(c, {"mysql_stmt_fetch", "mysql_stmt_store_result", "mysql_stmt_num_rows",
                          "mysql_stmt_affected_rows", "mysql_stmt_insert_id", "mysql_stmt_fetch_column"},
@@ -224,10 +224,10 @@ void qt(std::vector<ApiEntry> &c) {
   prepare.sql = 0; prepare.handleOut = This;
   c.push_back(prepare);
   auto exec = E("QSqlQuery::exec", Role::Step, G);
-  exec.arity = 0; exec.handle = This;
+  exec.arity = 0; exec.handle = This; exec.statusOnly = true;
   c.push_back(exec);
   auto execBatch = E("QSqlQuery::execBatch", Role::Step, G);
-  execBatch.handle = This;
+  execBatch.handle = This; execBatch.statusOnly = true;
   c.push_back(execBatch);
   auto bindValue = E("QSqlQuery::bindValue", Role::Bind, G);
   bindValue.handle = This; bindValue.bindIndex = 0; bindValue.bindValue = 1;

@@ -3,7 +3,8 @@
  * database it talks to, but this file opens its connection with the QSQLITE
  * driver, so the rewrites are SQLite's (BEGIN IMMEDIATE takes the write lock
  * before the check; INSERT ... ON CONFLICT needs a unique index), and no note
- * says PostgreSQL was assumed. */
+ * says PostgreSQL was assumed. exec() returning false is a failed query, not a
+ * check of what the query found. */
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
@@ -44,5 +45,19 @@ bool issueCard(int memberId)
     q.prepare("INSERT INTO cards (member_id, card_no) VALUES (?, ?)"); // expected-warning{{[sqlrace-max-plus-one]}} expected-note{{suggested rewrite: BEGIN IMMEDIATE;}}
     q.addBindValue(memberId);
     q.addBindValue(next);
+    return q.exec();
+}
+
+/* Negative: exec() returning false only says the SELECT failed; the INSERT
+ * does not depend on what it found (a visit is logged either way). */
+bool logVisit(const QString &email)
+{
+    QSqlQuery q;
+    q.prepare("SELECT 1 FROM members WHERE email = ?");
+    q.addBindValue(email);
+    if (!q.exec())
+        return false;
+    q.prepare("INSERT INTO members (email, name) VALUES (?, 'visitor')");
+    q.addBindValue(email);
     return q.exec();
 }

@@ -47,6 +47,9 @@ struct ApiEntry {
   int valueOut = -1;   // out-argument that receives data from the result
   bool returnsHandle = false;  // the call's value is a result or statement handle
   bool returnsValue = false;   // the call's value is data from its own statement (query_value)
+  // a step whose value only says whether it ran (QSqlQuery::exec() -> bool, mysql_stmt_execute
+  // -> 0), unlike sqlite3_step's SQLITE_ROW / SQLITE_DONE: not data from the statement
+  bool statusOnly = false;
   bool chain = false;  // into/use are chained with operator, (SOCI, Poco)
 };
 
