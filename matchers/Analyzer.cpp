@@ -492,14 +492,18 @@ public:
     const FunctionDecl *in = nullptr;  // the function that prepares it
     bool ambiguous = false;
   };
-  const Prepared *preparedInUnit(llvm::StringRef name) const {
+  const Prepared *preparedInUnit(llvm::StringRef name) {
+    notePrepared();
     auto it = PreparedInUnit.find(name);
     return it == PreparedInUnit.end() ? nullptr : &it->second;
   }
 
   // The database a Qt SQL connection of this file talks to, from the driver name its
   // QSqlDatabase::addDatabase calls give (QSQLITE, QMYSQL, QPSQL), when they agree.
-  std::optional<Dialect> qtDriver() const { return QtDriversDisagree ? std::nullopt : QtDriver; }
+  std::optional<Dialect> qtDriver() {
+    notePrepared();
+    return QtDriversDisagree ? std::nullopt : QtDriver;
+  }
 
   bool protectedByAllCallers(const FunctionDecl &fd) const {
     if (fd.isExternallyVisible()) return false;  // callers in other files are not seen
@@ -525,6 +529,8 @@ private:
   std::map<std::string, Prepared, std::less<>> PreparedInUnit;  // by statement name
   std::optional<Dialect> QtDriver;
   bool QtDriversDisagree = false;
+  bool PreparedNoted = false;  // notePrepared() ran for this unit
+  bool Walked = false;         // analyzeAll's walk filled Notes
   void notePrepared();
 };
 
@@ -2792,11 +2798,14 @@ void Results::analyzeAll(ASTContext &ctx) {
   Functions = std::move(v.Found);
   Referenced = std::move(v.Referenced);
   Notes = std::move(v.Notes);
-  notePrepared();
+  Walked = true;
   for (const FunctionDecl *fd : Functions) get(*fd, ctx);
 }
 
+// Asked for on the first statement run by name or first Qt statement: most files have
+// neither, and the walk over every call of the file is then not made.
 void Results::notePrepared() {
+  if (!Walked || std::exchange(PreparedNoted, true)) return;  // (the file's walk gives the calls)
   // a constant text: a literal, or a global initialized with one
   auto constant = [](const Expr *e) -> const StringLiteral * {
     if (const StringLiteral *sl = FunctionAnalysis::plainLiteral(e)) return sl;
