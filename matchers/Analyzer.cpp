@@ -493,7 +493,7 @@ public:
     bool ambiguous = false;
   };
   const Prepared *preparedInUnit(llvm::StringRef name) {
-    notePrepared();
+    noteUnitCalls();
     auto it = PreparedInUnit.find(name);
     return it == PreparedInUnit.end() ? nullptr : &it->second;
   }
@@ -501,7 +501,7 @@ public:
   // The database a Qt SQL connection of this file talks to, from the driver name its
   // QSqlDatabase::addDatabase calls give (QSQLITE, QMYSQL, QPSQL), when they agree.
   std::optional<Dialect> qtDriver() {
-    notePrepared();
+    noteUnitCalls();
     return QtDriversDisagree ? std::nullopt : QtDriver;
   }
 
@@ -523,15 +523,14 @@ private:
   std::map<const FunctionDecl *, int> InTransaction;
   std::unique_ptr<sql::Schema> TuSchema;
   std::vector<const FunctionDecl *> Functions;  // the main file's, as analyzeAll found them
-  // (QtDriver is read through qtDriver(), which is empty when the drivers disagree)
   llvm::DenseSet<const Decl *> Referenced;  // functions the main file refers to (canonical)
   std::unordered_map<const FunctionDecl *, BodyNotes> Notes;  // the main file's bodies (analyzeAll)
   std::map<std::string, Prepared, std::less<>> PreparedInUnit;  // by statement name
   std::optional<Dialect> QtDriver;
   bool QtDriversDisagree = false;
-  bool PreparedNoted = false;  // notePrepared() ran for this unit
+  bool UnitCallsNoted = false;  // noteUnitCalls() ran for this unit
   bool Walked = false;         // analyzeAll's walk filled Notes
-  void notePrepared();
+  void noteUnitCalls();
 };
 
 Results &results() {
@@ -684,15 +683,11 @@ public:
       printf.printfHoles = true;
       std::string text = utf8(sl);
       if (!sql::analyzeSql(text)->ok && !sql::analyzeSql(text, printf)->ok) continue;
-      Finding f;
-      f.rule = "unresolved-sql";
-      f.severity = Severity::Remark;
-      f.loc = loc(sl->getBeginLoc());
       std::string name = c.callee->getNameAsString();
-      f.message = "the SQL text passed to " + name + "() is not analyzed: sqlrace does not know " + name +
-                  " (its body is not in this file, and neither the catalog nor the configuration names it); "
-                  "describe it in .sqlrace.yml, or analyze it together with the file that defines it";
-      Unresolved.push_back(std::move(f));
+      remarkUnresolved(sl->getBeginLoc(), "the SQL text passed to " + name + "() is not analyzed: sqlrace does not know " +
+                                              name + " (its body is not in this file, and neither the catalog nor the "
+                                              "configuration names it); describe it in .sqlrace.yml, or analyze it "
+                                              "together with the file that defines it");
       return;
     }
   }
@@ -792,6 +787,16 @@ public:
       }
     }
     return true;
+  }
+
+  // SQL the analysis leaves out, said under --verbose (sqlrace-unresolved-sql).
+  void remarkUnresolved(SourceLocation at, std::string message) {
+    Finding f;
+    f.rule = "unresolved-sql";
+    f.severity = Severity::Remark;
+    f.loc = loc(at);
+    f.message = std::move(message);
+    Unresolved.push_back(std::move(f));
   }
 
   // Why resolveSql gave up, in words.
@@ -952,6 +957,7 @@ private:
     for (size_t a = 0; a < n; ++a)
       for (size_t b = 0; b < n; ++b) Sum.dom[a][b] = a != b && execDominates((int)a, (int)b);
     int returns = 0;
+    llvm::SmallVector<const CFGBlock *, 8> returnBlocks;
     for (const CFGBlock *b : *Cfg) {
       unsigned i = 0;
       for (const CFGElement &el : *b) {
@@ -960,6 +966,7 @@ private:
             addValueDeps(ret->getRetValue(), Pos{b, i}, 0, Sum.returnValue);
             addHandleStatements(ret->getRetValue(), Pos{b, i}, 0, Sum.returnHandle);
             ++returns;
+            if (returnBlocks.empty() || returnBlocks.back() != b) returnBlocks.push_back(b);
           }
         ++i;
       }
@@ -968,13 +975,7 @@ private:
     // return NOT_FOUND; return OK;` tells the caller what the check found as surely as
     // returning the count would.
     if (returns > 1)
-      for (const CFGBlock *b : *Cfg)
-        for (const CFGElement &el : *b)
-          if (auto cs = el.getAs<CFGStmt>())
-            if (auto *ret = dyn_cast<ReturnStmt>(cs->getStmt()); ret && ret->getRetValue()) {
-              addBlockControlDeps(b, 0, Sum.returnValue);
-              break;
-            }
+      for (const CFGBlock *b : returnBlocks) addBlockControlDeps(b, 0, Sum.returnValue);
   }
 
   // The summary's deps in this function's terms, for a call at `pos`.
@@ -2068,13 +2069,9 @@ private:
     }
     if (!text) {
       // Not guessed: the call is left out, and --verbose says so.
-      Finding f;
-      f.rule = "unresolved-sql";
-      f.severity = Severity::Remark;
-      f.loc = loc(sqlArg->getBeginLoc());
-      f.message = "the SQL text of this " + call.name.str() + " call could not be resolved (" +
-                  describeUnresolved(sqlArg) + "); it is not analyzed";
-      Unresolved.push_back(std::move(f));
+      remarkUnresolved(sqlArg->getBeginLoc(), "the SQL text of this " + call.name.str() +
+                                                  " call could not be resolved (" + describeUnresolved(sqlArg) +
+                                                  "); it is not analyzed");
       return -1;
     }
     int id = makeStatement(call, sqlArg, *text);
@@ -2280,16 +2277,13 @@ private:
         continue;
       }
       // Not guessed: the execution is left out, and --verbose says so.
-      Finding f;
-      f.rule = "unresolved-sql";
-      f.severity = Severity::Remark;
-      f.loc = loc(nameArg ? nameArg->getBeginLoc() : c.call.expr->getBeginLoc());
       std::string why = !name ? "its name could not be resolved (" + describeUnresolved(nameArg) + ")"
                         : ambiguous ? "'" + name->text + "' is prepared with different texts in this file"
                         : PreparedByName.count(name->text) ? "'" + name->text + "' is prepared here on another connection"
                                                            : "'" + name->text + "' is not prepared with a constant text in this file";
-      f.message = "the prepared statement this " + c.call.name.str() + " call runs is not known: " + why + "; it is not analyzed";
-      Unresolved.push_back(std::move(f));
+      remarkUnresolved(nameArg ? nameArg->getBeginLoc() : c.call.expr->getBeginLoc(),
+                       "the prepared statement this " + c.call.name.str() + " call runs is not known: " + why +
+                           "; it is not analyzed");
     }
     // SQLBindCol(h, .., &x) / mysql_stmt_bind_result(h, binds): x is filled by fetches on h.
     for (const ApiCall &c : Api) {
@@ -2804,8 +2798,8 @@ void Results::analyzeAll(ASTContext &ctx) {
 
 // Asked for on the first statement run by name or first Qt statement: most files have
 // neither, and the walk over every call of the file is then not made.
-void Results::notePrepared() {
-  if (!Walked || std::exchange(PreparedNoted, true)) return;  // (the file's walk gives the calls)
+void Results::noteUnitCalls() {
+  if (!Walked || std::exchange(UnitCallsNoted, true)) return;  // (the file's walk gives the calls)
   // a constant text: a literal, or a global initialized with one
   auto constant = [](const Expr *e) -> const StringLiteral * {
     if (const StringLiteral *sl = FunctionAnalysis::plainLiteral(e)) return sl;
