@@ -2808,8 +2808,10 @@ void Results::noteUnitCalls() {
                                                                 : nullptr;
   };
   class Calls calls;  // (Results::Calls is the call counts)
-  for (const auto &[fd, notes] : Notes)
-    for (const Expr *e : notes.calls) {
+  for (const FunctionDecl *fd : Functions) {  // in source order: the first prepare of a name is kept
+    auto notes = Notes.find(fd);
+    if (notes == Notes.end()) continue;
+    for (const Expr *e : notes->second.calls) {
       std::optional<Call> c = calls.of(e);
       if (c && c->name == "QSqlDatabase::addDatabase" && c->numArgs() >= 1) {
         const StringLiteral *driver = constant(c->arg(0));
@@ -2830,6 +2832,7 @@ void Results::noteUnitCalls() {
       auto [it, fresh] = PreparedInUnit.emplace(utf8(name), Prepared{sql, fd, sql == nullptr});
       if (!fresh && (!sql || !it->second.sql || utf8(sql) != utf8(it->second.sql))) it->second.ambiguous = true;
     }
+  }
 }
 
 const std::vector<const FunctionDecl *> &mainFileFunctions(ASTContext &ctx) {

@@ -132,6 +132,12 @@ Suggestion serialized(const Statement &chk, const Statement &write, const std::s
   return s;
 }
 
+std::string parentOf(const FunctionEvents &ev, const std::string &table, const std::string &keyColumn, bool &guessed) {
+  std::string fk = ev.schema ? ev.schema->referencedBy(table, keyColumn) : "";
+  guessed = fk.empty();
+  return guessed ? parentTable(keyColumn) : fk;
+}
+
 std::string parentTable(const std::string &keyColumn) {
   const std::string suffix = "_id";
   if (keyColumn.size() <= suffix.size() || keyColumn.compare(keyColumn.size() - 3, 3, suffix) != 0) return {};

@@ -48,13 +48,13 @@ Suggestion suggestion(const FunctionEvents &ev, int check, const Facts &checkFac
     // SQLite: BEGIN IMMEDIATE takes the database's write lock before the check
     if (ins.dialect == Dialect::SQLite) return serialized(chk, ins, "");
     for (size_t i = 0; parentFirst && i < checkFacts.keyColumns.size(); ++i) {
-      std::string fk = ev.schema ? ev.schema->referencedBy(insert.targetTable, checkFacts.keyColumns[i]) : "";
-      std::string parent = !fk.empty() ? fk : parentTable(checkFacts.keyColumns[i]);
+      bool guessed = false;
+      std::string parent = parentOf(ev, insert.targetTable, checkFacts.keyColumns[i], guessed);
       int param = i < checkFacts.keyParams.size() ? checkFacts.keyParams[i] : 0;
       if (!parent.empty() && param > 0) {
         Suggestion s = serialized(chk, ins, "SELECT id FROM " + quoteIdent(parent) + " WHERE id = " +
                                                 chk.respell("$" + std::to_string(param)) + " FOR UPDATE");
-        if (fk.empty()) noteGuessedParent(s, ev, chk, parent, checkFacts.keyColumns[i]);
+        if (guessed) noteGuessedParent(s, ev, chk, parent, checkFacts.keyColumns[i]);
         return s;
       }
     }

@@ -44,9 +44,7 @@ Suggestion suggestion(const FunctionEvents &ev, const Statement &chk, const Fact
   bool guessed = false;
   for (size_t i = 0; i < check.keyColumns.size() && parent.empty(); ++i) {
     // the parent a foreign key names, else the one the column's name suggests (order_id -> orders)
-    std::string fk = ev.schema ? ev.schema->referencedBy(insert.targetTable, check.keyColumns[i]) : "";
-    parent = !fk.empty() ? fk : parentTable(check.keyColumns[i]);
-    guessed = fk.empty();
+    parent = parentOf(ev, insert.targetTable, check.keyColumns[i], guessed);
     // a schema that knows the child but not the guessed parent: no counter there to add
     if (ev.schema && ev.schema->table(insert.targetTable) && !ev.schema->table(parent)) parent.clear();
     parentKey = check.keyColumns[i];

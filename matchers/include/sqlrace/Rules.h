@@ -90,6 +90,9 @@ Suggestion serialized(const Statement &chk, const Statement &write, const std::s
 // The table a foreign key column most likely points to: order_id -> orders,
 // category_id -> categories, box_id -> boxes; "" when it is not named <x>_id.
 std::string parentTable(const std::string &keyColumn);
+// The parent of the rows keyed by `keyColumn` in `table`: the table a foreign key in the schema
+// names, else parentTable()'s guess (then `guessed`).
+std::string parentOf(const FunctionEvents &ev, const std::string &table, const std::string &keyColumn, bool &guessed);
 
 // The statement takes a lock or isolation that serializes what follows, whatever
 // the table (for a caller protecting the functions it calls).
